@@ -1,0 +1,117 @@
+"""Settings, every one read from the environment (CONTRACT.md, Settings)."""
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+
+from kiosk.jht.policy import Policy
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = PROJECT_ROOT / "instance"
+TRANSLATIONS_DIR = PROJECT_ROOT / "translations"
+
+
+class ConfigError(ValueError):
+    """A setting in the environment cannot be used; the message names it."""
+
+
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> int:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from None
+    if value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def _date(name: str, raw: str) -> date:
+    try:
+        return date.fromisoformat(raw.strip())
+    except ValueError:
+        raise ConfigError(f"{name} must hold dates as YYYY-MM-DD, got {raw!r}") from None
+
+
+def _database_url(raw: str) -> str:
+    """Use psycopg 3 for PostgreSQL URLs that name no driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw[len(prefix):]
+    return raw
+
+
+def _secret_key(env: Mapping[str, str], instance_dir: Path) -> str:
+    """Return SECRET_KEY, or one generated once into instance/ so restarts keep sessions."""
+    if env.get("SECRET_KEY"):
+        return env["SECRET_KEY"]
+    key_file = instance_dir / "secret_key"
+    if not key_file.exists():
+        instance_dir.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def config_from_env(env: Mapping[str, str] | None = None, instance_dir: Path = INSTANCE_DIR) -> dict:
+    """Build the Flask config mapping from environment variables."""
+    env = os.environ if env is None else env
+    holidays = frozenset(
+        _date("HOLIDAYS", part) for part in env.get("HOLIDAYS", "").split(",") if part.strip()
+    )
+    today_raw = env.get("KIOSK_TODAY", "").strip()
+    branch_code = env.get("BRANCH_CODE", "0901").strip()
+    if not (len(branch_code) == 4 and branch_code.isdigit()):
+        raise ConfigError(f"BRANCH_CODE must be 4 digits, got {branch_code!r}")
+    return {
+        "SECRET_KEY": _secret_key(env, instance_dir),
+        "SQLALCHEMY_DATABASE_URI": _database_url(
+            env.get("DATABASE_URL") or f"sqlite:///{instance_dir / 'kiosk.db'}"
+        ),
+        "KIOSK_ID": env.get("KIOSK_ID", "K01").strip(),
+        "BRANCH_CODE": branch_code,
+        "BRANCH_NAME": env.get("BRANCH_NAME", "Demo").strip(),
+        "BRANCH_PHONE": env.get("BRANCH_PHONE", "").strip(),
+        "PRINTER_URL": env.get("PRINTER_URL", f"sim://{instance_dir / 'receipts'}"),
+        "CORE_URL": env.get("CORE_URL", "").strip(),
+        "SELF_SERVICE_LIMIT": _int(env, "SELF_SERVICE_LIMIT", 15_000_000),
+        "HOLIDAYS": holidays,
+        "SELFIE_TRIES": _int(env, "SELFIE_TRIES", 3, minimum=1),
+        "IDLE_SECONDS": _int(env, "IDLE_SECONDS", 60, minimum=10),
+        # WCAG 2.2.1 asks at least 20 s to answer a timeout warning.
+        "IDLE_WARNING_SECONDS": _int(env, "IDLE_WARNING_SECONDS", 30, minimum=20),
+        "RETENTION_SELFIE_HOURS": _int(env, "RETENTION_SELFIE_HOURS", 0),
+        "RETENTION_SESSION_DAYS": _int(env, "RETENTION_SESSION_DAYS", 30),
+        "IDENTIFY_TRIES": _int(env, "IDENTIFY_TRIES", 3, minimum=1),
+        "IDENTIFY_KIOSK_FAILURES": _int(env, "IDENTIFY_KIOSK_FAILURES", 10, minimum=1),
+        "IDENTIFY_KIOSK_WINDOW_MINUTES": _int(env, "IDENTIFY_KIOSK_WINDOW_MINUTES", 15, minimum=1),
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "KIOSK_TODAY": _date("KIOSK_TODAY", today_raw) if today_raw else None,
+        "DEMO": env.get("DEMO", "0").strip() in {"1", "true", "yes"},
+        "BABEL_DEFAULT_LOCALE": "id",
+        "BABEL_TRANSLATION_DIRECTORIES": str(TRANSLATIONS_DIR),
+        "SESSION_COOKIE_SAMESITE": "Strict",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    }
+
+
+def test_config(tmp_dir: Path, database_url: str | None = None, **overrides) -> dict:
+    """Return a config for tests: a private instance folder, a fixed date, CSRF off."""
+    env = {"SECRET_KEY": "test-secret", "KIOSK_TODAY": "2026-11-23"}
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    config = config_from_env(env, instance_dir=tmp_dir)
+    config.update(TESTING=True, WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False)
+    config.update(overrides)
+    return config
+
+
+def policy_from_config(config: Mapping) -> Policy:
+    """Build the claim-rules Policy from the settings that vary by deployment."""
+    return Policy(self_service_limit=config["SELF_SERVICE_LIMIT"], holidays=config["HOLIDAYS"])

@@ -1,0 +1,97 @@
+"""The agency's core system, behind one interface: look up a participant, submit a claim."""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from datetime import date
+
+from flask import current_app
+
+from kiosk.jht import EmploymentStatus, ParticipantFacts, ParticipantNumber
+
+
+@dataclass(frozen=True)
+class ParticipantRecord:
+    """What the core system tells the kiosk about one participant."""
+
+    id: int
+    kpj: str
+    nik: str
+    full_name: str
+    birth_date: date
+    gender: str
+    phone: str
+    membership_start: date
+    employment_status: EmploymentStatus
+    employment_end: date | None
+    balance: int
+    partial_taken: date | None
+    bank_name: str
+    bank_account: str
+    bank_holder: str
+    has_photo: bool
+    contributions: tuple[tuple[int, int], ...] = ()  # (year, amount), oldest first
+
+    def facts(self) -> ParticipantFacts:
+        """Return the facts the claim rules judge."""
+        return ParticipantFacts(
+            birth_date=self.birth_date, membership_start=self.membership_start,
+            employment_status=self.employment_status, employment_end=self.employment_end,
+            balance=self.balance, partial_taken=self.partial_taken,
+        )
+
+
+@dataclass(frozen=True)
+class ClaimDraft:
+    """A claim as the participant confirmed it on the review screen."""
+
+    idempotency_key: str
+    kiosk_id: str
+    participant_id: int
+    reason: str
+    gross_amount: int
+    tax_amount: int
+    net_amount: int
+    needs_staff: bool
+    expected_payment_date: date | None
+    bank_name: str
+    bank_account: str
+    phone: str
+    details: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ClaimReceipt:
+    """What the participant is told once a claim is saved."""
+
+    number: str
+    state: str
+    net_amount: int
+    expected_payment_date: date | None
+    created: bool  # False when the same draft was submitted before
+
+
+class CoreSystem(ABC):
+    """The agency's participant and claim records."""
+
+    @abstractmethod
+    def find_participant(self, number: ParticipantNumber) -> ParticipantRecord | None:
+        """Return the participant with this KPJ or NIK, or None."""
+
+    @abstractmethod
+    def get_participant(self, participant_id: int) -> ParticipantRecord | None:
+        """Return the participant with this id, or None."""
+
+    @abstractmethod
+    def submit_claim(self, draft: ClaimDraft) -> ClaimReceipt:
+        """Save a claim and its outbox message together; the same draft twice makes one claim."""
+
+
+def get_core() -> CoreSystem:
+    """Return the core-system adapter the settings choose."""
+    if current_app.config["CORE_URL"]:
+        raise RuntimeError("CORE_URL is set, but the HTTP core adapter is not built yet; "
+                           "leave CORE_URL empty to use the local tables.")
+    from kiosk.core.local import LocalCore
+
+    return LocalCore(branch_code=current_app.config["BRANCH_CODE"])

@@ -1,0 +1,43 @@
+"""Languages and locale-aware formatting of money and dates (Babel)."""
+from __future__ import annotations
+
+from datetime import date
+
+from babel.dates import get_month_names
+from flask import Flask, g
+from flask_babel import format_date, format_decimal, get_locale
+
+# Shown on the welcome screen in their own words; Javanese and Sundanese come with the voice issue.
+LANGUAGES: dict[str, str] = {"id": "Bahasa Indonesia", "en": "English"}
+DEFAULT_LANGUAGE = "id"
+
+
+def select_locale() -> str:
+    """Use the language chosen in this kiosk session, else Indonesian."""
+    kiosk_session = g.get("kiosk_session")
+    if kiosk_session is not None and kiosk_session.language in LANGUAGES:
+        return kiosk_session.language
+    return g.get("language", DEFAULT_LANGUAGE)
+
+
+def rupiah(amount: int) -> str:
+    """Format whole rupiah the way Indonesians read them: Rp12.345.678."""
+    return "Rp" + format_decimal(amount, format="#,##0")
+
+
+def long_date(value: date) -> str:
+    """Format a date with the month by name: 14 Desember 2026."""
+    return format_date(value, format="long")
+
+
+def month_name(month: int) -> str:
+    """Name a month (1-12) in the participant's language."""
+    return get_month_names("wide", locale=get_locale())[month]
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["rupiah"] = rupiah
+    app.jinja_env.filters["long_date"] = long_date
+    app.jinja_env.globals["LANGUAGES"] = LANGUAGES
+    app.jinja_env.globals["month_name"] = month_name
+    app.jinja_env.globals["current_language"] = lambda: str(get_locale())

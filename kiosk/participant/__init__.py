@@ -1,0 +1,18 @@
+"""The participant's claim journey: one module per step, one template per step."""
+from flask import Blueprint, g
+from flask_babel import gettext as _
+
+bp = Blueprint("participant", __name__)
+
+
+@bp.before_request
+def _registered_kiosks_only():
+    """Serve the journey only to a registered kiosk (or localhost in the one-box shape)."""
+    if g.get("kiosk") is None:
+        from kiosk.errors import error_page
+
+        return error_page(_("Layar ini belum terdaftar"),
+                          _("Layar ini belum terdaftar sebagai kiosk. Minta petugas untuk "
+                            "mendaftarkannya."), 403)
+
+from kiosk.participant import balance, birth_date, identify, side, welcome  # noqa: E402,F401

@@ -1,0 +1,37 @@
+"""Your balance: who you are (name partly masked), membership, status, the JHT money."""
+from flask import g, request
+
+from kiosk import sessions
+from kiosk.clock import today
+from kiosk.core import get_core
+from kiosk.jht import full_years_between, group_number, mask_name
+from kiosk.participant import bp
+from kiosk.participant.journey import go, needs_session, show
+
+CHART_HEIGHT = 200
+
+
+def contribution_bars(contributions: tuple[tuple[int, int], ...]) -> list[dict]:
+    """Scale each year's contribution to a bar height for the chart."""
+    top = max((amount for _, amount in contributions), default=0)
+    return [{"year": year, "amount": amount,
+             "height": round(CHART_HEIGHT * amount / top) if top else 0}
+            for year, amount in contributions]
+
+
+@bp.route("/balance", methods=["GET", "POST"])
+@needs_session
+def balance():
+    row = g.kiosk_session
+    record = get_core().get_participant(row.participant_id) if row.participant_id else None
+    if record is None:
+        return go("identify")
+    if request.method == "POST":
+        # Until the claim steps exist, the journey ends here; everything of this visit is wiped.
+        sessions.move_to(row, "welcome", "finished")
+        sessions.wipe(row)
+        return go("welcome")
+    return show("participant/balance.html", "balance", record=record,
+                masked_name=mask_name(record.full_name), kpj=group_number(record.kpj),
+                member_years=full_years_between(record.membership_start, today()),
+                bars=contribution_bars(record.contributions), chart_height=CHART_HEIGHT)

@@ -1,0 +1,102 @@
+"""Birth date: the day, then the month by name, then the year; then check the pair."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import g, request
+
+from kiosk import sessions
+from kiosk.clock import today
+from kiosk.core import get_core
+from kiosk.extensions import db, limiter
+from kiosk.i18n import month_name
+from kiosk.jht import parse_participant_number
+from kiosk.models import FailedIdentification
+from kiosk.participant import bp
+from kiosk.participant.identify import identification_stopped
+from kiosk.participant.journey import go, needs_session, policy, show
+from kiosk.participant.keypad import apply_key, digits_only
+
+PARTS = ("day", "month", "year")
+EARLIEST_YEAR = 1900
+
+
+def current_part(birth: dict) -> str:
+    """Return the part of the date still to choose."""
+    return next((part for part in PARTS if part not in birth), "year")
+
+
+def _screen(birth: dict, error: str | None = None, year_entry: str = "", status: int = 200):
+    part = current_part(birth)
+    return show("participant/birth_date.html", "birth-date",
+                state="error" if error else part, status=status, part=part, birth=birth,
+                error=error, year_entry=year_entry,
+                day_items=[{"value": d, "text": d} for d in range(1, 32)],
+                month_items=[{"value": m, "text": month_name(m), "choice": m} for m in range(1, 13)])
+
+
+def _parse_iso(raw: str) -> date | None:
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        return None
+
+
+@bp.route("/birth-date", methods=["GET", "POST"])
+@needs_session
+@limiter.limit("30 per minute", methods=["POST"])
+def birth_date():
+    row = g.kiosk_session
+    if "number" not in row.data:
+        return go("identify")
+    if identification_stopped(row):
+        return go("identify")
+    birth = dict(row.data.get("birth", {}))
+    if request.method == "GET":
+        return _screen(birth)
+
+    form = request.form
+    if "birth_date" in form:  # what the keypad UI (and QA) posts: YYYY-MM-DD
+        chosen = _parse_iso(form["birth_date"])
+        if chosen is None or not EARLIEST_YEAR <= chosen.year <= today().year:
+            return _screen({}, error="impossible_date", status=422)
+        return _check_pair(chosen)
+    if "day" in form and form["day"].isdigit() and 1 <= int(form["day"]) <= 31:
+        birth = {"day": int(form["day"])}
+    elif "month" in form and form["month"].isdigit() and 1 <= int(form["month"]) <= 12 \
+            and "day" in birth:
+        birth = {"day": birth["day"], "month": int(form["month"])}
+    elif current_part(birth) == "year" and "month" in birth:
+        entry = digits_only(form.get("year", ""))
+        if "key" in form:  # the keypad without script
+            return _screen(birth, year_entry=apply_key(entry, form["key"], 4))
+        if len(entry) != 4 or not EARLIEST_YEAR <= int(entry) <= today().year:
+            return _screen(birth, error="year", year_entry=entry, status=422)
+        try:
+            chosen = date(int(entry), birth["month"], birth["day"])
+        except ValueError:  # 31 April, 29 February in a common year
+            row.data["birth"] = {}
+            return _screen({}, error="impossible_date", status=422)
+        return _check_pair(chosen)
+    row.data["birth"] = birth
+    db.session.commit()
+    return _screen(birth)
+
+
+def _check_pair(chosen: date):
+    """Let the participant in when number and date match; else one message that hides which."""
+    row = g.kiosk_session
+    number = parse_participant_number(row.data["number"], today(), policy())
+    record = get_core().find_participant(number)
+    row.data.pop("birth", None)
+    if record is not None and record.birth_date == chosen:
+        row.participant_id = record.id
+        sessions.move_to(row, "balance", "identified")
+        db.session.commit()
+        return go("balance")
+    row.failed_pairs += 1
+    db.session.add(FailedIdentification(kiosk_id=row.kiosk_id))
+    sessions.move_to(row, "identify", "wrong_pair")
+    row.data["pair_error"] = True
+    db.session.commit()
+    return go("identify")

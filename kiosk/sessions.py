@@ -1,0 +1,81 @@
+"""Participant sessions: a database row per visit; the cookie holds only its signed id."""
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from flask import Flask, current_app, g, session
+from sqlalchemy import delete
+
+from kiosk.extensions import db
+from kiosk.models import KioskSession, StepEvent, utcnow
+
+SESSION_KEY = "sid"
+
+
+def _expired(row: KioskSession) -> bool:
+    """A visit left alone past the idle warning is over, even if no browser script reset it."""
+    config = current_app.config
+    limit = timedelta(seconds=config["IDLE_SECONDS"] + config["IDLE_WARNING_SECONDS"] + 30)
+    return utcnow() - row.updated_at > limit
+
+
+def _load_session() -> None:
+    g.kiosk_session = None
+    sid = session.get(SESSION_KEY)
+    kiosk = g.get("kiosk")
+    if not sid or kiosk is None:
+        return
+    row = db.session.get(KioskSession, sid)
+    if row is None or row.kiosk_id != kiosk.id:
+        session.pop(SESSION_KEY, None)
+        return
+    if _expired(row):
+        record_event(row, row.step, "timed_out")
+        wipe(row)
+        return
+    row.updated_at = utcnow()
+    g.kiosk_session = row
+
+
+def start(language: str) -> KioskSession:
+    """Begin a new visit on this kiosk, wiping whatever an earlier visit left there."""
+    kiosk = g.kiosk
+    db.session.execute(delete(KioskSession).where(KioskSession.kiosk_id == kiosk.id))
+    row = KioskSession(id=secrets.token_urlsafe(32), kiosk_id=kiosk.id,
+                       event_token=secrets.token_hex(16), language=language, step="welcome",
+                       data={})
+    db.session.add(row)
+    db.session.flush()
+    session.clear()
+    session[SESSION_KEY] = row.id
+    g.kiosk_session = row
+    return row
+
+
+def wipe(row: KioskSession | None) -> None:
+    """Delete a visit and everything it held; the step events stay, anonymous."""
+    if row is not None:
+        db.session.delete(row)
+    session.pop(SESSION_KEY, None)
+    g.kiosk_session = None
+    db.session.commit()
+
+
+def record_event(row: KioskSession, step: str, outcome: str) -> None:
+    """Write an anonymous step event: kiosk, random token, step, outcome, time."""
+    db.session.add(StepEvent(kiosk_id=row.kiosk_id, session_token=row.event_token, step=step,
+                             outcome=outcome))
+
+
+def move_to(row: KioskSession, step: str, outcome: str = "next") -> None:
+    """Record leaving the current step and make `step` the visit's current one."""
+    record_event(row, row.step, outcome)
+    row.step = step
+    if g.get("kiosk") is not None:
+        g.kiosk.current_step = step
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(_load_session)
+    app.context_processor(lambda: {"kiosk_session": g.get("kiosk_session")})

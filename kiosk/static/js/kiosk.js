@@ -1,0 +1,116 @@
+// The kiosk's only script: focus and announcements after swaps, the keypad, the idle warning.
+// No framework, no inline handlers (a strict Content-Security-Policy holds).
+(function () {
+  "use strict";
+
+  var live = document.getElementById("live");
+  function announce(text) {
+    if (!live) return;
+    live.textContent = "";
+    window.setTimeout(function () { live.textContent = text; }, 100);
+  }
+  function main() { return document.querySelector("main"); }
+  function csrfToken() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.content : "";
+  }
+
+  // While a request runs the screen says it is busy; after a swap focus moves to the heading.
+  document.addEventListener("htmx:beforeRequest", function () {
+    var m = main();
+    if (m) m.setAttribute("aria-busy", "true");
+  });
+  document.addEventListener("htmx:afterRequest", function () {
+    var m = main();
+    if (m) m.removeAttribute("aria-busy");
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    var summary = document.querySelector("main .error-summary");
+    var heading = document.querySelector("main h1");
+    var target = summary || heading;
+    if (!target) return;
+    if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+    target.focus();
+    announce(target.textContent.replace(/\s+/g, " ").trim());
+  });
+
+  // Keypad: digits go into the input the keypad names, grouped as the card prints them.
+  var GROUPS = { 11: [2, 3, 3, 3], 16: [6, 6, 4] };
+  function group(digits) {
+    var sizes = digits.length <= 11 ? GROUPS[11] : GROUPS[16];
+    var parts = [], at = 0;
+    for (var i = 0; i < sizes.length && at < digits.length; i++) {
+      parts.push(digits.slice(at, at + sizes[i]));
+      at += sizes[i];
+    }
+    return parts.join(" ");
+  }
+  function refreshCount(input, digits) {
+    var count = document.querySelector('[data-count-for="' + input.id + '"]');
+    if (count) count.textContent = count.textContent.replace(/\d+/, String(digits.length));
+  }
+  document.addEventListener("click", function (event) {
+    var key = event.target.closest("[data-keypad] [data-key]");
+    if (!key) return;
+    event.preventDefault();
+    var input = document.getElementById(key.closest("[data-keypad]").dataset.keypad);
+    if (!input) return;
+    var digits = input.value.replace(/\D/g, "");
+    var max = parseInt(input.dataset.max || "16", 10);
+    var code = key.dataset.key;
+    if (code === "del") digits = digits.slice(0, -1);
+    else if (code === "clear") digits = "";
+    else if (/^\d$/.test(code) && digits.length < max) digits += code;
+    input.value = input.dataset.group === "participant" ? group(digits) : digits;
+    input.removeAttribute("aria-invalid");
+    refreshCount(input, digits);
+    announce(code === "del" || code === "clear" ? (digits.split("").join(" ") || key.textContent.trim()) : code);
+  });
+
+  // Idle: warn after IDLE seconds of no touch, count down, then wipe the visit.
+  var body = document.body;
+  var idleSeconds = parseInt(body.dataset.idleSeconds || "60", 10);
+  var warnSeconds = parseInt(body.dataset.idleWarningSeconds || "30", 10);
+  var dialog = document.getElementById("idle-dialog");
+  var lastTouch = Date.now();
+  var lastPing = Date.now();
+  function stillHere() {
+    lastTouch = Date.now();
+    // Keep the server's copy of the visit alive too; it expires visits nobody touches.
+    if (Date.now() - lastPing > 20000) {
+      lastPing = Date.now();
+      var m = main();
+      if (m && m.dataset.idle === "on") {
+        fetch("/still-here", { method: "POST", headers: { "X-CSRFToken": csrfToken() }, credentials: "same-origin" });
+      }
+    }
+  }
+  ["pointerdown", "keydown"].forEach(function (name) {
+    document.addEventListener(name, stillHere, true);
+  });
+  document.addEventListener("htmx:afterRequest", function () { lastPing = Date.now(); });
+  document.addEventListener("click", function (event) {
+    if (event.target.closest('[data-action="still-here"]')) {
+      lastPing = 0;
+      stillHere();
+      if (dialog.open) dialog.close();
+    }
+  });
+  if (dialog) {
+    dialog.addEventListener("cancel", function (event) { event.preventDefault(); });
+    window.setInterval(function () {
+      var m = main();
+      if (!m || m.dataset.idle !== "on") { lastTouch = Date.now(); return; }
+      var quiet = (Date.now() - lastTouch) / 1000;
+      if (quiet >= idleSeconds && !dialog.open) {
+        dialog.showModal();
+        announce(dialog.querySelector("h2").textContent);
+      }
+      if (dialog.open) {
+        var left = Math.max(0, Math.ceil(idleSeconds + warnSeconds - quiet));
+        dialog.querySelector("[data-idle-count]").textContent = String(left);
+        if (left === 0) dialog.querySelector("form[data-idle-reset]").submit();
+      }
+    }, 1000);
+  }
+})();

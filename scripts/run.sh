@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Set up and start the kiosk on http://127.0.0.1:5000 with SQLite, demo participants and the
+# simulated receipt printer. Open that address in Chromium (see README: kiosk mode).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export DEMO="${DEMO:-1}"
+.venv/bin/flask --app wsgi participants demo
+echo
+echo "The kiosk is at http://127.0.0.1:5000  (Ctrl+C stops it)"
+exec .venv/bin/gunicorn --workers 1 --threads 4 --bind 127.0.0.1:5000 --access-logfile - wsgi:app
