@@ -12,8 +12,9 @@ from kiosk.config import INSTANCE_DIR, config_from_env
 
 def create_app(config: Mapping | None = None) -> Flask:
     """Build the application: settings, extensions, blueprints, commands."""
-    app = Flask(__name__, instance_path=str(INSTANCE_DIR), instance_relative_config=False)
-    app.config.update(config if config is not None else config_from_env())
+    config = config if config is not None else config_from_env()
+    app = Flask(__name__, instance_path=config.get("INSTANCE_PATH", str(INSTANCE_DIR)))
+    app.config.update(config)
 
     from kiosk.extensions import babel, csrf, db, htmx, limiter, migrate
 

@@ -69,6 +69,7 @@ def config_from_env(env: Mapping[str, str] | None = None, instance_dir: Path = I
     if not (len(branch_code) == 4 and branch_code.isdigit()):
         raise ConfigError(f"BRANCH_CODE must be 4 digits, got {branch_code!r}")
     return {
+        "INSTANCE_PATH": str(instance_dir),
         "SECRET_KEY": _secret_key(env, instance_dir),
         "SQLALCHEMY_DATABASE_URI": _database_url(
             env.get("DATABASE_URL") or f"sqlite:///{instance_dir / 'kiosk.db'}"
@@ -101,7 +102,7 @@ def config_from_env(env: Mapping[str, str] | None = None, instance_dir: Path = I
     }
 
 
-def test_config(tmp_dir: Path, database_url: str | None = None, **overrides) -> dict:
+def config_for_tests(tmp_dir: Path, database_url: str | None = None, **overrides) -> dict:
     """Return a config for tests: a private instance folder, a fixed date, CSRF off."""
     env = {"SECRET_KEY": "test-secret", "KIOSK_TODAY": "2026-11-23"}
     if database_url:

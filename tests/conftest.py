@@ -8,7 +8,7 @@ from flask_migrate import upgrade
 from sqlalchemy import text
 
 from kiosk import create_app
-from kiosk.config import test_config
+from kiosk.config import config_for_tests
 from kiosk.extensions import db
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
@@ -21,7 +21,7 @@ def database_url(request, tmp_path_factory):
         url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'kiosk.db'}"
     else:
         url = os.environ["TEST_DATABASE_URL"]
-    app = create_app(test_config(tmp_path_factory.mktemp("instance"), url))
+    app = create_app(config_for_tests(tmp_path_factory.mktemp("instance"), url))
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
@@ -34,7 +34,7 @@ def database_url(request, tmp_path_factory):
 @pytest.fixture
 def app(database_url, tmp_path):
     """Return an app on the migrated database; every table is emptied after the test."""
-    application = create_app(test_config(tmp_path, database_url))
+    application = create_app(config_for_tests(tmp_path, database_url))
     yield application
     with application.app_context():
         db.session.rollback()

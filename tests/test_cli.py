@@ -21,7 +21,7 @@ from kiosk.roster.csv_import import (
 )
 from kiosk.roster.demo import demo_people
 
-TODAY_IN_TESTS = "2026-11-23"  # test_config's KIOSK_TODAY
+TODAY_IN_TESTS = "2026-11-23"  # config_for_tests's KIOSK_TODAY
 
 BUDI = {
     "kpj": "12345678901",
