@@ -55,7 +55,7 @@ bash scripts/vendor.sh
 
 # 4. Compiled translations.
 step "Compiling translations"
-.venv/bin/pybabel compile -q -d translations || true  # no catalogue yet is not an error
+.venv/bin/pybabel compile -d translations
 
 # 5. The database schema (SQLite in instance/ unless DATABASE_URL says otherwise).
 step "Bringing the database up to date"
