@@ -65,9 +65,10 @@ def test_the_cookie_holds_a_signed_id_and_nothing_of_the_participant(app, client
         assert secret not in raw_cookie
 
 
-def test_post_without_csrf_token_is_refused_with_a_plain_screen(tmp_path, database_url):
-    app = create_app(config_for_tests(tmp_path, database_url, WTF_CSRF_ENABLED=True))
-    response = app.test_client().post("/start")
+def test_post_without_csrf_token_is_refused_with_a_plain_screen(app, tmp_path, database_url):
+    """`app` is requested so its teardown empties the tables this second app writes."""
+    strict = create_app(config_for_tests(tmp_path, database_url, WTF_CSRF_ENABLED=True))
+    response = strict.test_client().post("/start")
     assert response.status_code == 400
     assert main_attr(response, "data-state") == "error"
     assert "Tekan Mulai lagi" in response.get_data(as_text=True)

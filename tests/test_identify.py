@@ -191,3 +191,23 @@ def test_a_help_request_is_not_duplicated_while_one_is_open(app, demo_client):
     with app.app_context():
         requests = db.session.scalars(select(HelpRequest)).all()
         assert [(r.kiosk_id, r.reason, r.status) for r in requests] == [("K01", "asked", "open")]
+
+
+def test_too_many_date_posts_from_one_address_are_slowed_in_plain_words(app, tmp_path,
+                                                                       database_url):
+    """`app` is requested so its teardown empties the tables this second app writes."""
+    from kiosk import create_app
+    from kiosk.config import config_for_tests
+    from kiosk.extensions import limiter
+
+    limited = create_app(config_for_tests(tmp_path, database_url, RATELIMIT_ENABLED=True))
+    limiter.reset()
+    client = limited.test_client()
+    start(client)
+    client.post("/identify", data={"number": person("age56").kpj})
+    statuses = [client.post("/birth-date", data={"day": 1}).status_code for _ in range(31)]
+    assert statuses[:30] == [200] * 30 and statuses[30] == 429
+    page = client.post("/birth-date", data={"day": 1})
+    assert "Tunggu satu menit" in page.get_data(as_text=True)
+    assert main_attr(page, "data-state") == "error"
+    limiter.reset()
