@@ -47,7 +47,8 @@ def start(language: str) -> KioskSession:
                        data={})
     db.session.add(row)
     db.session.flush()
-    session.clear()
+    # Only the visit id changes: the CSRF secret stays, because the toolbar and the page's
+    # token sit outside <main> and are not re-rendered by a swap.
     session[SESSION_KEY] = row.id
     g.kiosk_session = row
     return row

@@ -38,7 +38,8 @@ def _screen(number: str, error: str | None = None, status: int = 200):
     row = g.kiosk_session
     return show("participant/identify.html", "identify",
                 state="error" if error else None, status=status,
-                number=number, grouped=group_number(number) if number else "", error=error,
+                number=number, grouped=group_number(number) if len(number) in (11, 16) else "",
+                error=error,
                 digit_count=len(number), failed_pairs=row.failed_pairs)
 
 

@@ -1,0 +1,1 @@
+"""End-to-end tests: real Chromium against a live kiosk server (see conftest.py)."""
