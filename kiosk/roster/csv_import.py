@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from kiosk.jht.eligibility import EmploymentStatus
 from kiosk.jht.identifiers import KPJ_LENGTH, NIK_LENGTH, NumberError, parse_nik
+from kiosk.jht.phone import normalise_mobile
 from kiosk.models import Contribution, Participant
 
 BANK_CODES: tuple[str, ...] = (
@@ -41,10 +42,8 @@ FIRST_CONTRIBUTION_YEAR = 1977  # the agency's first programme (Astek) began in 
 NAME_MAX_LENGTH = 200  # Participant.full_name and bank_holder columns
 PHOTO_MAX_LENGTH = 500  # Participant.photo_path
 BANK_ACCOUNT_DIGITS = (6, 20)
-MOBILE_DIGITS = (10, 13)  # in the 08... form
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-_PHONE_SEPARATORS = re.compile(r"[\s\-.()]+")
 _BOM = "\ufeff"
 _STATUS_CODES = ", ".join(status.value for status in EmploymentStatus)
 
@@ -232,17 +231,6 @@ def _amount(column: str, value: str) -> int:
     return int(value)
 
 
-def normalise_phone(value: str) -> str:
-    """Return an Indonesian mobile number in the 08... form, or raise ValueError."""
-    compact = _PHONE_SEPARATORS.sub("", value)
-    if compact.startswith("+62"):
-        compact = "0" + compact[3:]
-    if not (_digits(compact) and compact.startswith("08")
-            and MOBILE_DIGITS[0] <= len(compact) <= MOBILE_DIGITS[1]):
-        raise ValueError(value)
-    return compact
-
-
 # --- participants -----------------------------------------------------------------------------
 
 
@@ -330,7 +318,7 @@ def _participant(
 
     def phone(value: str) -> str:
         try:
-            return normalise_phone(value)
+            return normalise_mobile(value)
         except ValueError:
             raise _Invalid(
                 f"phone must be an Indonesian mobile number such as 081234567890 or "
