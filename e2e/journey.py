@@ -113,6 +113,17 @@ def toolbar(page: Page, code: str) -> Locator:
     return page.locator(f'header.toolbar [data-action="{code}"]')
 
 
+def choose(page: Page, code: str, step: str | None = None, state: str | None = None) -> None:
+    """Tap the choice with data-choice=code inside <main> and wait for the next screen."""
+    tap_and_wait(page, page.locator(f'main [data-choice="{code}"]'), step, state)
+
+
+def enter_digits(page: Page, digits: str) -> None:
+    """Tap digits on the keypad inside <main> (no screen change)."""
+    for digit in digits:
+        page.locator("main .keypad").get_by_role("button", name=digit, exact=True).click()
+
+
 def goto(page: Page, path: str, step: str | None = None, state: str | None = None) -> None:
     page.goto(path)
     settled(page, step, state)
@@ -202,8 +213,9 @@ class Screen:
 def every_screen(page: Page, person: DemoPerson | None = None) -> Iterator[Screen]:
     """Walk through every screen and state the kiosk has; yield each one while it shows.
 
-    Two visits: one to the balance (with a contributions chart: the `age56` person by default)
-    and Selesai; one with three wrong pairs, then Call staff; then an unknown address.
+    Two visits: one through the whole claim (the balance has a contributions chart for the
+    `age56` person by default; a new bank account nobody has on file, a new phone number, one
+    paper missing), one with three wrong pairs, then Call staff; then an unknown address.
     """
     person = person or PEOPLE_BY_KEY["age56"]
     welcome(page)
@@ -225,7 +237,41 @@ def every_screen(page: Page, person: DemoPerson | None = None) -> Iterator[Scree
     enter_year(page, str(person.birth_date.year), "balance")
     expect(page.get_by_test_id("balance")).to_have_text(rupiah(person.balance))
     yield Screen("balance", "balance", None)
-    tap_and_wait(page, action(page, "next"), "welcome")  # Selesai
+    tap_and_wait(page, action(page, "next"), "reason")
+    yield Screen("reason", "reason", None)
+    choose(page, "retirement_age", "amount")
+    yield Screen("amount", "amount", None)
+    tap_and_wait(page, action(page, "next"), "bank", "choose")
+    yield Screen("bank-choose", "bank", "choose")
+    choose(page, "new", "bank", "bank-list")
+    yield Screen("bank-list", "bank", "bank-list")
+    tap_and_wait(page, page.locator("main").get_by_role("button", name="BRI", exact=True),
+                 "bank", "account")
+    yield Screen("bank-account", "bank", "account")
+    enter_digits(page, "123")
+    tap_and_wait(page, action(page, "next"), "bank", "error")
+    yield Screen("bank-account-error", "bank", "error")
+    enter_digits(page, "4567")
+    tap_and_wait(page, action(page, "next"), "bank", "holder")  # an account nobody has on file
+    yield Screen("bank-holder", "bank", "holder")
+    tap_and_wait(page, action(page, "next"), "phone", "choose")
+    yield Screen("phone-choose", "phone", "choose")
+    choose(page, "new", "phone", "entry")
+    yield Screen("phone-entry", "phone", "entry")
+    enter_digits(page, "0812")
+    tap_and_wait(page, action(page, "next"), "phone", "error")
+    yield Screen("phone-error", "phone", "error")
+    enter_digits(page, "3456789")
+    tap_and_wait(page, action(page, "next"), "documents")
+    yield Screen("documents", "documents", None)
+    choose(page, "have-kpj_card", "documents")
+    tap_and_wait(page, action(page, "next"), "review")
+    yield Screen("review", "review", None)
+    tap_and_wait(page, action(page, "next"), "receipt")
+    yield Screen("receipt", "receipt", None)
+    tap_and_wait(page, action(page, "next"), "survey")
+    yield Screen("survey", "survey", None)
+    choose(page, "5", "welcome")
 
     tap_and_wait(page, action(page, "next"), "identify")
     enter_number(page, person.kpj)

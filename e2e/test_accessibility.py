@@ -10,8 +10,11 @@ from playwright.sync_api import Page, expect
 from e2e.journey import every_screen
 
 EXPECTED_SCREENS = ["welcome", "identify", "identify-error", "birth-date-day", "birth-date-month",
-                    "birth-date-year", "birth-date-year-error", "balance", "identify-staff",
-                    "staff-coming", "error-page"]
+                    "birth-date-year", "birth-date-year-error", "balance", "reason", "amount",
+                    "bank-choose", "bank-list", "bank-account", "bank-account-error",
+                    "bank-holder", "phone-choose", "phone-entry", "phone-error", "documents",
+                    "review", "receipt", "survey", "identify-staff", "staff-coming",
+                    "error-page"]
 
 
 def test_every_screen_and_state_has_no_axe_violations(axe_page: Page, orientation, axe, snap):

@@ -1,5 +1,7 @@
-"""The whole journey as built so far, in one go: the smoke test (also run on PostgreSQL)."""
+"""The whole journey in one go: the smoke test (also run on PostgreSQL)."""
 from __future__ import annotations
+
+import re
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -8,6 +10,7 @@ from e2e.journey import (
     KIOSK_ID,
     PEOPLE_BY_KEY,
     action,
+    choose,
     choose_day,
     choose_month,
     enter_number,
@@ -17,11 +20,11 @@ from e2e.journey import (
     tap_and_wait,
     welcome,
 )
-from kiosk.models import KioskSession, StepEvent
+from kiosk.models import Claim, KioskSession, StepEvent
 
 
 @pytest.mark.smoke
-def test_welcome_identify_birth_date_balance_done_and_back_to_welcome(page: Page, db):
+def test_an_age_56_claim_from_welcome_to_receipt_and_survey(page: Page, db):
     person = PEOPLE_BY_KEY["age56"]
     last_event = db.last_id(StepEvent)
     welcome(page)
@@ -36,12 +39,31 @@ def test_welcome_identify_birth_date_balance_done_and_back_to_welcome(page: Page
     expect(page.get_by_test_id("balance")).to_have_text(rupiah(person.balance))
     expect(main(page)).to_contain_text(person.kpj[-3:])
 
-    tap_and_wait(page, action(page, "next"), "welcome")  # Selesai
+    tap_and_wait(page, action(page, "next"), "reason")
+    choose(page, "retirement_age", "amount")
+    expect(page.get_by_test_id("net-amount")).to_have_text(rupiah(person.balance))
+    tap_and_wait(page, action(page, "next"), "bank", "choose")
+    choose(page, "keep", "phone", "choose")
+    choose(page, "keep", "documents")
+    choose(page, "have-kpj_card", "documents")
+    choose(page, "have-ektp", "documents")
+    tap_and_wait(page, action(page, "next"), "review")
+    tap_and_wait(page, action(page, "next"), "receipt")
+    number = page.get_by_test_id("claim-number").inner_text()
+    assert re.fullmatch(r"0901 01 \d{5} \d", number), number
+    expect(main(page)).to_contain_text("30 November 2026")  # 5 working days after Mon 23 Nov
+    tap_and_wait(page, action(page, "next"), "survey")
+    choose(page, "4", "welcome")
     expect(page.get_by_test_id("balance")).to_have_count(0)
 
+    claim = db.run(lambda s: s.query(Claim).filter_by(number=number.replace(" ", "")).one()
+                   .state)
+    assert claim == "queued"
     events = db.rows_after(StepEvent, last_event)
     assert [(e["step"], e["outcome"]) for e in events] == [
         ("welcome", "start"), ("identify", "number_kpj"), ("birth-date", "identified"),
-        ("balance", "finished")]
+        ("balance", "next"), ("reason", "reason_retirement_age"), ("amount", "next"),
+        ("bank", "bank_ok"), ("phone", "phone_keep"), ("documents", "documents_all"),
+        ("review", "submitted_queued"), ("receipt", "next"), ("survey", "score_4")]
     assert len({e["session_token"] for e in events}) == 1
     assert db.run(lambda s: s.query(KioskSession).filter_by(kiosk_id=KIOSK_ID).count()) == 0

@@ -57,6 +57,7 @@ class ClaimDraft:
     bank_name: str
     bank_account: str
     phone: str
+    phone_changed: bool = False  # the participant gave a new mobile number: update the record
     details: dict = field(default_factory=dict)
 
 
@@ -81,6 +82,10 @@ class CoreSystem(ABC):
     @abstractmethod
     def get_participant(self, participant_id: int) -> ParticipantRecord | None:
         """Return the participant with this id, or None."""
+
+    @abstractmethod
+    def account_holder(self, bank_name: str, account: str) -> str | None:
+        """Return the name on a bank account, or None when it cannot be checked now."""
 
     @abstractmethod
     def submit_claim(self, draft: ClaimDraft) -> ClaimReceipt:

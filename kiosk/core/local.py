@@ -44,6 +44,11 @@ class LocalCore(CoreSystem):
         row = db.session.get(Participant, participant_id)
         return _record(row) if row else None
 
+    def account_holder(self, bank_name: str, account: str) -> str | None:
+        # The local tables know only the accounts on file; a real core asks the bank.
+        return db.session.scalar(select(Participant.bank_holder).where(
+            Participant.bank_name == bank_name, Participant.bank_account == account).limit(1))
+
     def submit_claim(self, draft: ClaimDraft) -> ClaimReceipt:
         existing = self._claim_with_key(draft.idempotency_key)
         if existing is not None:
@@ -65,13 +70,17 @@ class LocalCore(CoreSystem):
             details=draft.details,
         )
         db.session.add(claim)
+        if draft.phone_changed:  # the data update, in the same transaction as the claim
+            db.session.execute(update(Participant).where(Participant.id == draft.participant_id)
+                               .values(phone=draft.phone))
         db.session.add(OutboxMessage(
             kind="claim.submitted", idempotency_key=draft.idempotency_key,
             payload={"claim_number": claim.number, "reason": draft.reason,
                      "participant_id": draft.participant_id, "state": state.value,
                      "gross_amount": draft.gross_amount, "net_amount": draft.net_amount,
                      "bank_name": draft.bank_name, "bank_account": draft.bank_account,
-                     "phone": draft.phone},
+                     "phone": draft.phone, "phone_changed": draft.phone_changed,
+                     "details": draft.details},
         ))
         try:
             db.session.commit()

@@ -15,4 +15,18 @@ def _registered_kiosks_only():
                           _("Layar ini belum terdaftar sebagai kiosk. Minta petugas untuk "
                             "mendaftarkannya."), 403)
 
-from kiosk.participant import balance, birth_date, identify, side, welcome  # noqa: E402,F401
+from kiosk.participant import (  # noqa: E402,F401
+    amount,
+    balance,
+    bank,
+    birth_date,
+    documents,
+    identify,
+    phone,
+    reason,
+    receipt,
+    review,
+    side,
+    survey,
+    welcome,
+)

@@ -1,12 +1,11 @@
 """Your balance: who you are (name partly masked), membership, status, the JHT money."""
 from flask import g, request
 
-from kiosk import sessions
 from kiosk.clock import today
 from kiosk.core import get_core
 from kiosk.jht import full_years_between, group_number, mask_name
 from kiosk.participant import bp
-from kiosk.participant.journey import go, needs_session, show
+from kiosk.participant.journey import advance, go, needs_session, show
 
 CHART_HEIGHT = 200
 
@@ -27,10 +26,7 @@ def balance():
     if record is None:
         return go("identify")
     if request.method == "POST":
-        # Until the claim steps exist, the journey ends here; everything of this visit is wiped.
-        sessions.move_to(row, "welcome", "finished")
-        sessions.wipe(row)
-        return go("welcome")
+        return advance(row, "balance")
     return show("participant/balance.html", "balance", record=record,
                 masked_name=mask_name(record.full_name), kpj=group_number(record.kpj),
                 member_years=full_years_between(record.membership_start, today()),

@@ -14,7 +14,7 @@ from kiosk.jht import parse_participant_number
 from kiosk.models import FailedIdentification
 from kiosk.participant import bp
 from kiosk.participant.identify import identification_stopped
-from kiosk.participant.journey import go, needs_session, policy, show
+from kiosk.participant.journey import back_within, go, needs_session, policy, show
 from kiosk.participant.keypad import apply_key, digits_only
 
 PARTS = ("day", "month", "year")
@@ -33,6 +33,17 @@ def _screen(birth: dict, error: str | None = None, year_entry: str = "", status:
                 error=error, year_entry=year_entry,
                 day_items=[{"value": d, "text": d} for d in range(1, 32)],
                 month_items=[{"value": m, "text": month_name(m), "choice": m} for m in range(1, 13)])
+
+
+@back_within("birth-date")
+def _undo_part(row) -> bool:
+    """Back within the date undoes the last part chosen."""
+    birth = dict(row.data.get("birth", {}))
+    if not birth:
+        return False
+    birth.pop(next(part for part in reversed(PARTS) if part in birth))
+    row.data["birth"] = birth
+    return True
 
 
 def _parse_iso(raw: str) -> date | None:

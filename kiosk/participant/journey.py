@@ -1,6 +1,7 @@
 """The order of the steps, where each lives, and what every step view shares."""
 from __future__ import annotations
 
+from collections.abc import Callable  # noqa: F401  (named in BACK_WITHIN's annotation)
 from functools import wraps
 
 from flask import current_app, g, redirect, url_for
@@ -9,13 +10,24 @@ from kiosk import htmx
 from kiosk.config import policy_from_config
 from kiosk.extensions import db
 
-# The steps a participant walks through, in order (CONTRACT.md); later issues insert theirs.
-JOURNEY: tuple[str, ...] = ("identify", "birth-date", "balance")
+# The steps the progress indicator counts, in order (CONTRACT.md); later issues insert theirs.
+JOURNEY: tuple[str, ...] = ("identify", "birth-date", "balance", "reason", "amount", "bank",
+                            "phone", "documents", "review")
+# After the review the claim is saved: the receipt and the survey only go forward.
+AFTER_SUBMIT: tuple[str, ...] = ("receipt", "survey")
 ENDPOINTS: dict[str, str] = {
     "welcome": "participant.welcome",
     "identify": "participant.identify",
     "birth-date": "participant.birth_date",
     "balance": "participant.balance",
+    "reason": "participant.reason",
+    "amount": "participant.amount",
+    "bank": "participant.bank",
+    "phone": "participant.phone",
+    "documents": "participant.documents",
+    "review": "participant.review",
+    "receipt": "participant.receipt",
+    "survey": "participant.survey",
     "staff-coming": "participant.staff_coming",
 }
 
@@ -26,8 +38,42 @@ def step_url(step: str) -> str:
 
 
 def go(step: str):
-    """Send the browser to a step's screen (htmx follows the redirect and swaps <main>)."""
+    """Save the visit and send the browser to a step's screen (htmx follows the redirect)."""
+    db.session.commit()
     return redirect(step_url(step), code=303)
+
+
+def next_step(row, step: str) -> str:
+    """Return the step after `step`, or the review when the participant came from it to change."""
+    if row.data.get("changing") and step in JOURNEY:
+        row.data.pop("changing")
+        return "review"
+    order = JOURNEY + AFTER_SUBMIT
+    return order[order.index(step) + 1]
+
+
+# Steps with screens inside them register how Back undoes their last choice; see side.back.
+BACK_WITHIN: dict[str, "Callable[[object], bool]"] = {}
+
+
+def back_within(step: str):
+    """Register `func(row) -> bool` to undo a sub-step of `step`; False when none is left."""
+
+    def register(func):
+        BACK_WITHIN[step] = func
+        return func
+
+    return register
+
+
+def advance(row, step: str, outcome: str = "next"):
+    """Record the step done and send the participant to the next one (or back to the review)."""
+    from kiosk import sessions
+
+    target = next_step(row, step)
+    sessions.move_to(row, target, outcome)
+    db.session.commit()
+    return go(target)
 
 
 def previous_step(step: str) -> str:

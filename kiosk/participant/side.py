@@ -8,8 +8,14 @@ from kiosk.extensions import db
 from kiosk.i18n import DEFAULT_LANGUAGE, LANGUAGES
 from kiosk.models import HelpRequest, KioskSession
 from kiosk.participant import bp
-from kiosk.participant.birth_date import PARTS
-from kiosk.participant.journey import go, needs_session, previous_step, show
+from kiosk.participant.journey import (
+    AFTER_SUBMIT,
+    BACK_WITHIN,
+    go,
+    needs_session,
+    previous_step,
+    show,
+)
 
 
 def _visit() -> KioskSession:
@@ -23,13 +29,12 @@ def back():
     row = g.kiosk_session
     if row.step == "staff-coming":
         target = row.data.pop("return_step", "welcome")
-    elif row.step == "birth-date" and row.data.get("birth"):
-        # Within the date, Back undoes the last part chosen.
-        birth = dict(row.data["birth"])
-        birth.pop(next(part for part in reversed(PARTS) if part in birth))
-        row.data["birth"] = birth
+    elif row.step in BACK_WITHIN and BACK_WITHIN[row.step](row):
+        # Within a step of several screens, Back undoes the last choice made there.
         db.session.commit()
-        return go("birth-date")
+        return go(row.step)
+    elif row.step in AFTER_SUBMIT:
+        target = row.step  # the claim is saved: there is nothing to go back to
     else:
         target = previous_step(row.step)
     sessions.move_to(row, target, "back")

@@ -1,0 +1,101 @@
+"""Bank account: keep the one on file or enter a new one; the holder must be the participant."""
+from __future__ import annotations
+
+from flask import g, request
+
+from kiosk.core import get_core
+from kiosk.jht.names import names_match
+from kiosk.participant import bp
+from kiosk.participant.claim import participant
+from kiosk.participant.journey import advance, back_within, go, needs_session, show
+from kiosk.participant.keypad import apply_key, digits_only
+from kiosk.roster.csv_import import BANK_ACCOUNT_DIGITS, BANK_CODES
+
+
+def mask_account(account: str) -> str:
+    """Show only the last four digits of an account number."""
+    return "•••• " + account[-4:]
+
+
+def _holder_verdict(holder: str | None, full_name: str) -> str:
+    if holder is None:
+        return "unknown"
+    return "ok" if names_match(holder, full_name) else "mismatch"
+
+
+@back_within("bank")
+def _undo(row) -> bool:
+    entry = row.data.get("bank_entry")
+    if entry is None:
+        return False
+    if "bank_name" in entry:
+        row.data["bank_entry"] = {}
+    else:
+        row.data.pop("bank_entry")
+    return True
+
+
+def _screen(state: str, record, error: str | None = None, account: str = "", status: int = 200):
+    return show("participant/bank.html", "bank", state="error" if error else state,
+                status=status, part=state, record=record, error=error, account=account,
+                masked=mask_account(record.bank_account),
+                banks=[{"value": code, "text": code} for code in BANK_CODES],
+                entry=g.kiosk_session.data.get("bank_entry", {}),
+                bank=g.kiosk_session.data.get("bank", {}))
+
+
+@bp.route("/bank", methods=["GET", "POST"])
+@needs_session
+def bank():
+    row = g.kiosk_session
+    record = participant()
+    if record is None or "reason" not in row.data:
+        return go("identify" if record is None else "reason")
+    entry = row.data.get("bank_entry")
+    form = request.form
+    if request.method == "GET":
+        if row.data.get("bank", {}).get("holder") in ("mismatch", "unknown") \
+                and row.data.get("bank_pending"):
+            return _screen("holder", record)
+        if entry is None:
+            return _screen("choose", record)
+        return _screen("account" if "bank_name" in entry else "bank-list", record)
+
+    if form.get("confirm"):  # the participant has read why staff will check the account
+        row.data.pop("bank_pending", None)
+        return advance(row, "bank", "bank_" + row.data.get("bank", {}).get("holder", "ok"))
+    if form.get("choice") == "keep":
+        verdict = _holder_verdict(record.bank_holder, record.full_name)
+        row.data["bank"] = {"choice": "keep", "holder": verdict}
+        row.data.pop("bank_entry", None)
+        return _settled(row, record, verdict)
+    if form.get("choice") == "new":
+        row.data["bank_entry"] = {}
+        return go("bank")
+    if entry is not None and form.get("bank_name") in BANK_CODES:
+        row.data["bank_entry"] = {"bank_name": form["bank_name"]}
+        return go("bank")
+    if entry and "bank_name" in entry:
+        account = digits_only(form.get("account", ""))
+        if "key" in form:
+            return _screen("account", record, account=apply_key(account, form["key"],
+                                                                BANK_ACCOUNT_DIGITS[1]))
+        low, high = BANK_ACCOUNT_DIGITS
+        if not low <= len(account) <= high:
+            return _screen("account", record, error="account_length", account=account,
+                           status=422)
+        verdict = _holder_verdict(get_core().account_holder(entry["bank_name"], account),
+                                  record.full_name)
+        row.data["bank"] = {"choice": "new", "bank_name": entry["bank_name"], "account": account,
+                            "holder": verdict}
+        row.data.pop("bank_entry")
+        return _settled(row, record, verdict)
+    return go("bank")
+
+
+def _settled(row, record, verdict: str):
+    """Go on when the holder is the participant; otherwise say plainly that staff will check."""
+    if verdict == "ok":
+        return advance(row, "bank", "bank_ok")
+    row.data["bank_pending"] = True
+    return go("bank")

@@ -1,0 +1,39 @@
+"""Reason: only the reasons that apply now, each with a picture; the others with why and when."""
+from datetime import timedelta
+
+from flask import g, request
+
+from kiosk.clock import today
+
+from kiosk.participant import bp
+from kiosk.participant.claim import participant, statuses
+from kiosk.participant.journey import advance, go, needs_session, show
+
+
+# Reasons that open within this many days are listed with their date; later ones would be noise
+# (a 29-year-old does not need to read when the age claim opens).
+LATER_HORIZON_DAYS = 365
+
+
+@bp.route("/reason", methods=["GET", "POST"])
+@needs_session
+def reason():
+    row = g.kiosk_session
+    record = participant()
+    if record is None:
+        return go("identify")
+    all_statuses = statuses(record)
+    if request.method == "POST":
+        chosen = request.form.get("reason", "")
+        if any(s.reason.value == chosen and s.available for s in all_statuses):
+            if row.data.get("reason") != chosen:
+                # A different reason needs different papers and may change the amount.
+                row.data.pop("documents", None)
+            row.data["reason"] = chosen
+            return advance(row, "reason", f"reason_{chosen}")
+    horizon = today() + timedelta(days=LATER_HORIZON_DAYS)
+    return show("participant/reason.html", "reason",
+                available=[s for s in all_statuses if s.available],
+                later=[s for s in all_statuses
+                       if not s.available and s.available_from and s.available_from <= horizon],
+                chosen=row.data.get("reason"))

@@ -1,0 +1,22 @@
+"""Receipt on screen: the claim number, the net amount, when it is paid, what happens next."""
+from datetime import date
+
+from flask import g, request
+
+from kiosk.jht import group_number
+from kiosk.participant import bp
+from kiosk.participant.journey import advance, go, needs_session, show
+
+
+@bp.route("/receipt", methods=["GET", "POST"])
+@needs_session
+def receipt():
+    row = g.kiosk_session
+    claim = row.data.get("claim")
+    if claim is None:
+        return go("review")
+    if request.method == "POST":
+        return advance(row, "receipt")
+    payment_date = date.fromisoformat(claim["payment_date"]) if claim["payment_date"] else None
+    return show("participant/receipt.html", "receipt", claim=claim,
+                number=group_number(claim["number"]), payment_date=payment_date)

@@ -1,0 +1,69 @@
+"""Review: every choice on one screen, each with a way to change it; one big Submit."""
+import secrets
+
+from flask import g, request
+
+from kiosk import sessions
+from kiosk.core import ClaimDraft, get_core
+from kiosk.extensions import db
+from kiosk.participant import bp
+from kiosk.participant.bank import mask_account
+from kiosk.participant.claim import participant, picture
+from kiosk.participant.journey import go, needs_session, show
+
+CHANGEABLE = ("reason", "bank", "phone", "documents")
+
+
+@bp.route("/review", methods=["GET", "POST"])
+@needs_session
+def review():
+    row = g.kiosk_session
+    if "claim" in row.data:  # submitted already: a second Submit shows the same receipt
+        return go("receipt")
+    record = participant()
+    claim = picture(record) if record else None
+    if claim is None or "documents" not in row.data:
+        return go("identify" if record is None else "documents")
+    if request.method == "POST":
+        return _submit(row, claim)
+    # One key per visit: a double tap, Back then Submit, or a replayed request make one claim.
+    row.data.setdefault("claim_key", secrets.token_hex(16))
+    return show("participant/review.html", "review", claim=claim,
+                account=mask_account(claim.bank_account))
+
+
+@bp.post("/review/change")
+@needs_session
+def change():
+    row = g.kiosk_session
+    step = request.form.get("step")
+    if step not in CHANGEABLE or "claim" in row.data:
+        return go("review")
+    row.data["changing"] = True
+    sessions.move_to(row, step, "change")
+    db.session.commit()
+    return go(step)
+
+
+def _submit(row, claim):
+    receipt = get_core().submit_claim(ClaimDraft(
+        idempotency_key=row.data.setdefault("claim_key", secrets.token_hex(16)),
+        kiosk_id=row.kiosk_id, participant_id=claim.record.id, reason=claim.reason.value,
+        gross_amount=claim.tax.gross, tax_amount=claim.tax.tax, net_amount=claim.tax.net,
+        needs_staff=claim.needs_staff, expected_payment_date=claim.payment_date,
+        bank_name=claim.bank_name, bank_account=claim.bank_account, phone=claim.phone,
+        phone_changed=claim.phone_changed,
+        details={"staff_reasons": list(claim.staff_reasons),
+                 "documents_have": list(claim.documents_have),
+                 "documents_needed": list(claim.documents_needed),
+                 "tax_method": claim.tax.method},
+    ))
+    row.data["claim"] = {
+        "number": receipt.number, "state": receipt.state, "net": receipt.net_amount,
+        "payment_date": receipt.expected_payment_date.isoformat()
+        if receipt.expected_payment_date else None,
+        "staff_reasons": list(claim.staff_reasons),
+    }
+    sessions.move_to(row, "receipt", "submitted_" + receipt.state)
+    db.session.commit()
+    return go("receipt")
