@@ -239,7 +239,9 @@ def every_screen(page: Page, person: DemoPerson | None = None) -> Iterator[Scree
     yield Screen("balance", "balance", None)
     tap_and_wait(page, action(page, "next"), "reason")
     yield Screen("reason", "reason", None)
-    choose(page, "retirement_age", "amount")
+    # Disability: a paper to bring (the documents screen shows) and a staff finish (the receipt
+    # explains why staff will check).
+    choose(page, "disability", "amount")
     yield Screen("amount", "amount", None)
     tap_and_wait(page, action(page, "next"), "bank", "choose")
     yield Screen("bank-choose", "bank", "choose")
@@ -264,8 +266,7 @@ def every_screen(page: Page, person: DemoPerson | None = None) -> Iterator[Scree
     enter_digits(page, "3456789")
     tap_and_wait(page, action(page, "next"), "documents")
     yield Screen("documents", "documents", None)
-    choose(page, "have-kpj_card", "documents")
-    tap_and_wait(page, action(page, "next"), "review")
+    tap_and_wait(page, action(page, "next"), "review")  # without the doctor's certificate
     yield Screen("review", "review", None)
     tap_and_wait(page, action(page, "next"), "receipt")
     yield Screen("receipt", "receipt", None)

@@ -44,10 +44,7 @@ def test_an_age_56_claim_from_welcome_to_receipt_and_survey(page: Page, db):
     expect(page.get_by_test_id("net-amount")).to_have_text(rupiah(person.balance))
     tap_and_wait(page, action(page, "next"), "bank", "choose")
     choose(page, "keep", "phone", "choose")
-    choose(page, "keep", "documents")
-    choose(page, "have-kpj_card", "documents")
-    choose(page, "have-ektp", "documents")
-    tap_and_wait(page, action(page, "next"), "review")
+    choose(page, "keep", "review")  # no papers beyond the cards: no documents screen
     tap_and_wait(page, action(page, "next"), "receipt")
     number = page.get_by_test_id("claim-number").inner_text()
     assert re.fullmatch(r"0901 01 \d{5} \d", number), number
@@ -63,7 +60,6 @@ def test_an_age_56_claim_from_welcome_to_receipt_and_survey(page: Page, db):
     assert [(e["step"], e["outcome"]) for e in events] == [
         ("welcome", "start"), ("identify", "number_kpj"), ("birth-date", "identified"),
         ("balance", "next"), ("reason", "reason_retirement_age"), ("amount", "next"),
-        ("bank", "bank_ok"), ("phone", "phone_keep"), ("documents", "documents_all"),
-        ("review", "submitted_queued"), ("receipt", "next"), ("survey", "score_4")]
+        ("bank", "bank_ok"), ("phone", "phone_keep"), ("review", "submitted_queued"), ("receipt", "next"), ("survey", "score_4")]
     assert len({e["session_token"] for e in events}) == 1
     assert db.run(lambda s: s.query(KioskSession).filter_by(kiosk_id=KIOSK_ID).count()) == 0

@@ -20,7 +20,7 @@ from kiosk.jht import (
     needs_staff,
     reason_statuses,
 )
-from kiosk.jht.eligibility import STAFF_FINISHED_REASONS
+from kiosk.jht.eligibility import BASE_DOCUMENTS, STAFF_FINISHED_REASONS
 from kiosk.participant.journey import policy
 
 # Why a claim goes to a staff member; the receipt and the review explain each in plain words.
@@ -78,7 +78,9 @@ def picture(record: ParticipantRecord) -> ClaimPicture | None:
                        is_partial=is_partial(reason), policy=policy())
     bank = data.get("bank", {})
     phone = data.get("phone", {})
-    needed = documents_for(reason)
+    # The KPJ card and e-KTP are what the kiosk's own identification checks; ask only for the
+    # papers beyond them.
+    needed = tuple(doc for doc in documents_for(reason) if doc not in BASE_DOCUMENTS)
     have = tuple(doc for doc in needed if doc in data.get("documents", ()))
     staff = []
     if reason in STAFF_FINISHED_REASONS:

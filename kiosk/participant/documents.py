@@ -3,7 +3,18 @@ from flask import g, request
 
 from kiosk.participant import bp
 from kiosk.participant.claim import participant, picture
-from kiosk.participant.journey import advance, go, needs_session, show
+from kiosk.participant.journey import advance, go, needs_session, show, skip_when
+
+
+@skip_when("documents")
+def _no_papers_needed(row) -> bool:
+    """Reasons that need no paper beyond the identity cards skip this screen."""
+    record = participant()
+    claim = picture(record) if record else None
+    if claim is not None and not claim.documents_needed:
+        row.data["documents"] = []
+        return True
+    return False
 
 
 @bp.route("/documents", methods=["GET", "POST"])
@@ -14,6 +25,8 @@ def documents():
     claim = picture(record) if record else None
     if claim is None or "phone" not in row.data:
         return go("identify" if record is None else "phone")
+    if not claim.documents_needed:
+        return go("review")
     have = list(row.data.get("documents", []))
     if request.method == "POST":
         doc = request.form.get("toggle")

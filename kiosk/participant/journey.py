@@ -43,13 +43,34 @@ def go(step: str):
     return redirect(step_url(step), code=303)
 
 
+# Steps that have nothing to ask of some participants register when to pass them by.
+SKIP_WHEN: dict[str, "Callable[[object], bool]"] = {}
+
+
+def skip_when(step: str):
+    """Register `func(row) -> bool`: True when `step` has nothing to ask of this visit."""
+
+    def register(func):
+        SKIP_WHEN[step] = func
+        return func
+
+    return register
+
+
+def _skipped(row, step: str) -> bool:
+    return step in SKIP_WHEN and SKIP_WHEN[step](row)
+
+
 def next_step(row, step: str) -> str:
     """Return the step after `step`, or the review when the participant came from it to change."""
     if row.data.get("changing") and step in JOURNEY:
         row.data.pop("changing")
         return "review"
     order = JOURNEY + AFTER_SUBMIT
-    return order[order.index(step) + 1]
+    target = order[order.index(step) + 1]
+    while _skipped(row, target):
+        target = order[order.index(target) + 1]
+    return target
 
 
 # Steps with screens inside them register how Back undoes their last choice; see side.back.
@@ -76,10 +97,12 @@ def advance(row, step: str, outcome: str = "next"):
     return go(target)
 
 
-def previous_step(step: str) -> str:
-    """Return the step before `step` in the journey, or welcome."""
-    if step in JOURNEY and JOURNEY.index(step) > 0:
-        return JOURNEY[JOURNEY.index(step) - 1]
+def previous_step(row, step: str) -> str:
+    """Return the step before `step` in the journey (passing skipped ones), or welcome."""
+    while step in JOURNEY and JOURNEY.index(step) > 0:
+        step = JOURNEY[JOURNEY.index(step) - 1]
+        if not _skipped(row, step):
+            return step
     return "welcome"
 
 

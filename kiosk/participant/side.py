@@ -36,7 +36,7 @@ def back():
     elif row.step in AFTER_SUBMIT:
         target = row.step  # the claim is saved: there is nothing to go back to
     else:
-        target = previous_step(row.step)
+        target = previous_step(row, row.step)
     sessions.move_to(row, target, "back")
     db.session.commit()
     return go(target)
