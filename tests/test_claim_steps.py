@@ -1,0 +1,276 @@
+"""The claim steps from reason to survey, through the Flask client."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from kiosk.extensions import db
+from kiosk.jht import Policy, claim_amount, estimate_tax, reason_statuses
+from kiosk.jht.eligibility import ParticipantFacts
+from kiosk.models import Claim, KioskSession, OutboxMessage, Participant, StepEvent
+from tests.helpers import TODAY, identify, load_demo, main_attr, person, start
+
+
+@pytest.fixture
+def demo(app, client):
+    load_demo(app)
+    return client
+
+
+def html(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def to_reason(client, key: str):
+    who = person(key)
+    start(client)
+    identify(client, who.kpj, who.birth_date)
+    return client.post("/balance", follow_redirects=True)
+
+
+def to_review(client, key: str, reason: str, bank: str = "keep", phone: str = "keep",
+              papers: str = "all"):
+    """Walk from welcome to the review screen with the given choices."""
+    to_reason(client, key)
+    client.post("/reason", data={"reason": reason})
+    client.post("/amount")
+    page = client.post("/bank", data={"choice": bank}, follow_redirects=True)
+    if main_attr(page, "data-state") == "holder":
+        client.post("/bank", data={"confirm": "1"})
+    client.post("/phone", data={"choice": phone})
+    page = client.get("/documents", follow_redirects=True)
+    if main_attr(page, "data-step") == "documents":
+        if papers == "all":
+            for doc in re.findall(r'data-choice="have-([a-z_]+)"', html(page)):
+                client.post("/documents", data={"toggle": doc})
+        page = client.post("/documents", data={"done": "1"}, follow_redirects=True)
+    assert main_attr(page, "data-step") == "review"
+    return page
+
+
+def submit(client):
+    return client.post("/review", follow_redirects=True)
+
+
+def claims(app) -> list[Claim]:
+    with app.app_context():
+        return db.session.scalars(select(Claim).order_by(Claim.id)).all()
+
+
+def facts(key: str) -> ParticipantFacts:
+    who = person(key)
+    return ParticipantFacts(birth_date=who.birth_date, membership_start=who.membership_start,
+                            employment_status=who.employment_status,
+                            employment_end=who.employment_end, balance=who.balance,
+                            partial_taken=who.partial_taken)
+
+
+# --- reason -------------------------------------------------------------------------------------
+
+def test_only_reasons_that_apply_now_are_choices_and_death_is_information(demo):
+    page = html(to_reason(demo, "resigned_waiting"))
+    choices = set(re.findall(r'data-choice="([a-z_0-9]+)"', page)) - {"id", "en"}
+    expected = {s.reason.value for s in reason_statuses(facts("resigned_waiting"), TODAY)
+                if s.available}
+    assert choices == expected and "resignation" not in choices
+    assert "Berhenti kerja (mengundurkan diri): bisa diambil mulai 13 Desember 2026" in page
+    assert "ahli warisnya" in page and 'data-choice="death"' not in page
+
+
+def test_a_reason_that_does_not_apply_cannot_be_posted(demo):
+    to_reason(demo, "resigned_waiting")
+    page = demo.post("/reason", data={"reason": "resignation"}, follow_redirects=True)
+    assert main_attr(page, "data-step") == "reason"
+
+
+# --- amount -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("key, reason", [("age56", "retirement_age"), ("above_limit",
+                                         "retirement_age"), ("partial", "partial_10"),
+                                         ("partial_taken", "resignation")])
+def test_the_amount_shows_gross_estimated_tax_and_net_from_the_rules(demo, key, reason):
+    to_reason(demo, key)
+    page = html(demo.post("/reason", data={"reason": reason}, follow_redirects=True))
+    gross = claim_amount(reason, facts(key), Policy())
+    tax = estimate_tax(gross, TODAY, person(key).partial_taken, reason.startswith("partial"))
+    rupiah = lambda n: "Rp" + f"{n:,}".replace(",", ".")  # noqa: E731
+    assert f'data-testid="net-amount">{rupiah(tax.net)}<' in page
+    assert rupiah(gross) in page and "Perkiraan pajak" in page and "perkiraan" in page
+    if key == "above_limit":
+        assert tax.tax == (75_500_000 - 50_000_000) * 5 // 100
+    if key == "partial_taken":
+        assert tax.method == "progressive" and tax.tax > 0
+
+
+def test_the_net_amount_is_also_in_words(demo):
+    to_reason(demo, "age56")
+    page = html(demo.post("/reason", data={"reason": "retirement_age"}, follow_redirects=True))
+    assert "Dua belas juta tiga ratus empat puluh lima ribu enam ratus tujuh puluh delapan " \
+           "rupiah" in page
+
+
+# --- bank ---------------------------------------------------------------------------------------
+
+def test_a_titled_holder_name_on_file_is_the_participant(app, demo):
+    to_review(demo, "phk", "termination")
+    submit(demo)
+    assert claims(app)[0].state == "queued"
+
+
+def test_an_account_of_someone_else_goes_to_staff_not_a_dead_end(app, demo):
+    other = person("resigned")
+    to_reason(demo, "age56")
+    demo.post("/reason", data={"reason": "retirement_age"})
+    demo.post("/amount")
+    demo.post("/bank", data={"choice": "new"})
+    demo.post("/bank", data={"bank_name": other.bank_name})
+    page = demo.post("/bank", data={"account": other.bank_account}, follow_redirects=True)
+    assert main_attr(page, "data-state") == "holder"
+    assert "Nama di rekening tidak sama dengan nama Anda" in html(page)
+    page = demo.post("/bank", data={"confirm": "1"}, follow_redirects=True)
+    assert main_attr(page, "data-step") == "phone"
+    demo.post("/phone", data={"choice": "keep"})
+    receipt = html(submit(demo))
+    claim = claims(app)[0]
+    assert claim.state == "needs_staff" and claim.details["staff_reasons"] == ["bank_holder"]
+    assert (claim.bank_name, claim.bank_account) == (other.bank_name, other.bank_account)
+    assert "setelah diperiksa petugas" in receipt
+
+
+def test_an_account_number_of_the_wrong_length_is_refused_in_plain_words(demo):
+    to_reason(demo, "age56")
+    demo.post("/reason", data={"reason": "retirement_age"})
+    demo.post("/amount")
+    demo.post("/bank", data={"choice": "new"})
+    demo.post("/bank", data={"bank_name": "BRI"})
+    page = demo.post("/bank", data={"account": "12345"})
+    assert page.status_code == 422 and "6 sampai 20 angka" in html(page)
+
+
+def test_back_within_the_bank_step_undoes_one_screen_at_a_time(demo):
+    to_reason(demo, "age56")
+    demo.post("/reason", data={"reason": "retirement_age"})
+    demo.post("/amount")
+    demo.post("/bank", data={"choice": "new"})
+    demo.post("/bank", data={"bank_name": "BRI"})
+    assert main_attr(demo.post("/back", follow_redirects=True), "data-state") == "bank-list"
+    assert main_attr(demo.post("/back", follow_redirects=True), "data-state") == "choose"
+    assert main_attr(demo.post("/back", follow_redirects=True), "data-step") == "amount"
+
+
+# --- phone --------------------------------------------------------------------------------------
+
+def test_a_new_phone_number_is_checked_saved_with_the_claim_and_updates_the_record(app, demo):
+    to_reason(demo, "age56")
+    demo.post("/reason", data={"reason": "retirement_age"})
+    demo.post("/amount")
+    demo.post("/bank", data={"choice": "keep"})
+    demo.post("/phone", data={"choice": "new"})
+    bad = demo.post("/phone", data={"number": "0712345678"})
+    assert bad.status_code == 422 and "dimulai dengan 08" in html(bad)
+    page = demo.post("/phone", data={"number": "0813 1111 2222"}, follow_redirects=True)
+    assert main_attr(page, "data-step") == "review" and "081311112222" in html(page)
+    submit(demo)
+    with app.app_context():
+        claim = db.session.scalars(select(Claim)).one()
+        assert claim.phone == "081311112222"
+        assert db.session.get(Participant, claim.participant_id).phone == "081311112222"
+        message = db.session.scalars(select(OutboxMessage)).one()
+        assert message.payload["phone_changed"] is True
+
+
+# --- documents ----------------------------------------------------------------------------------
+
+def test_papers_are_asked_only_when_the_reason_needs_more_than_the_cards(demo):
+    to_review(demo, "age56", "retirement_age")  # asserts it reached the review
+    page = to_reason(demo, "resigned")
+    demo.post("/reason", data={"reason": "resignation"})
+    demo.post("/amount")
+    demo.post("/bank", data={"choice": "keep"})
+    page = demo.post("/phone", data={"choice": "keep"}, follow_redirects=True)
+    assert main_attr(page, "data-step") == "documents"
+    assert re.findall(r'data-choice="(have-[a-z_]+)"', html(page)) == ["have-resignation_letter"]
+    toggled = demo.post("/documents", data={"toggle": "resignation_letter"})
+    assert 'aria-pressed="true"' in html(toggled)
+
+
+def test_missing_papers_mark_the_claim_for_staff_but_do_not_block_it(app, demo):
+    to_review(demo, "resigned", "resignation", papers="none")
+    page = html(submit(demo))
+    claim = claims(app)[0]
+    assert claim.state == "needs_staff" and claim.details["staff_reasons"] == ["documents_missing"]
+    assert "Ada surat yang belum Anda bawa" in page
+
+
+# --- review, submit, receipt, survey -------------------------------------------------------------
+
+def test_change_on_the_review_returns_to_that_step_then_straight_back(demo):
+    to_review(demo, "age56", "retirement_age")
+    page = demo.post("/review/change", data={"step": "phone"}, follow_redirects=True)
+    assert main_attr(page, "data-step") == "phone"
+    back = demo.post("/phone", data={"choice": "keep"}, follow_redirects=True)
+    assert main_attr(back, "data-step") == "review"
+
+
+def test_submitting_twice_makes_one_claim_and_the_same_receipt(app, demo):
+    to_review(demo, "age56", "retirement_age")
+    first = html(submit(demo))
+    second = html(submit(demo))
+    number = re.search(r'data-testid="claim-number">([\d ]+)<', first).group(1)
+    assert number in second
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Claim)) == 1
+        assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 1
+
+
+def test_a_queued_claim_promises_five_working_days(app, demo):
+    to_review(demo, "age56", "retirement_age")
+    page = html(submit(demo))
+    assert claims(app)[0].state == "queued"
+    assert "paling lambat 30 November 2026" in page  # Mon 23 Nov + 5 working days
+
+
+@pytest.mark.parametrize("key, reason, staff_reason", [
+    ("above_limit", "retirement_age", "above_limit"),
+    ("partial", "partial_30", "finish_with_staff"),
+    ("age56", "disability", "finish_with_staff"),
+    ("age56", "leaving_indonesia", "finish_with_staff"),
+])
+def test_claims_staff_must_finish_are_still_taken_whole(app, demo, key, reason, staff_reason):
+    to_review(demo, key, reason)
+    page = html(submit(demo))
+    claim = claims(app)[0]
+    assert claim.state == "needs_staff" and claim.details["staff_reasons"] == [staff_reason]
+    assert claim.expected_payment_date is None
+    assert "setelah diperiksa petugas" in page and "menelepon Anda" in page
+
+
+def test_the_receipt_has_no_way_back_into_the_claim(demo):
+    to_review(demo, "age56", "retirement_age")
+    submit(demo)
+    assert main_attr(demo.post("/back", follow_redirects=True), "data-step") == "receipt"
+    assert main_attr(demo.get("/review", follow_redirects=True), "data-step") == "receipt"
+
+
+def test_the_survey_records_a_score_and_wipes_the_visit(app, demo):
+    to_review(demo, "age56", "retirement_age")
+    submit(demo)
+    demo.post("/receipt")
+    page = demo.post("/survey", data={"score": "5"}, follow_redirects=True)
+    assert main_attr(page, "data-step") == "welcome"
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(KioskSession)) == 0
+        outcomes = db.session.scalars(select(StepEvent.outcome)).all()
+        assert "score_5" in outcomes and "submitted_queued" in outcomes
+
+
+def test_skipping_the_survey_also_wipes_the_visit(app, demo):
+    to_review(demo, "age56", "retirement_age")
+    submit(demo)
+    demo.post("/receipt")
+    demo.post("/survey", data={})
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(KioskSession)) == 0
+        assert "skipped" in db.session.scalars(select(StepEvent.outcome)).all()
