@@ -25,6 +25,12 @@ def _holder_verdict(holder: str | None, full_name: str) -> str:
 
 @back_within("bank")
 def _undo(row) -> bool:
+    if row.data.pop("bank_pending", None):
+        # Back from the holder notice: to the account entry (number kept) or the first choice.
+        bank = row.data.pop("bank", {})
+        if bank.get("choice") == "new":
+            row.data["bank_entry"] = {"bank_name": bank["bank_name"], "account": bank["account"]}
+        return True
     entry = row.data.get("bank_entry")
     if entry is None:
         return False
@@ -59,7 +65,8 @@ def bank():
             return _screen("holder", record)
         if entry is None:
             return _screen("choose", record)
-        return _screen("account" if "bank_name" in entry else "bank-list", record)
+        return _screen("account" if "bank_name" in entry else "bank-list", record,
+                       account=entry.get("account", ""))
 
     if form.get("confirm"):  # the participant has read why staff will check the account
         row.data.pop("bank_pending", None)
@@ -70,10 +77,14 @@ def bank():
         row.data.pop("bank_entry", None)
         return _settled(row, record, verdict)
     if form.get("choice") == "new":
-        row.data["bank_entry"] = {}
+        # Coming back to a new account given before: start from it rather than from nothing.
+        earlier = row.data.get("bank", {})
+        row.data["bank_entry"] = ({"bank_name": earlier["bank_name"], "account": earlier["account"]}
+                                  if earlier.get("choice") == "new" else {})
         return go("bank")
     if entry is not None and form.get("bank_name") in BANK_CODES:
-        row.data["bank_entry"] = {"bank_name": form["bank_name"]}
+        keep = entry.get("account", "") if entry.get("bank_name") == form["bank_name"] else ""
+        row.data["bank_entry"] = {"bank_name": form["bank_name"], "account": keep}
         return go("bank")
     if entry and "bank_name" in entry:
         account = digits_only(form.get("account", ""))

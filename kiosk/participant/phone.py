@@ -28,7 +28,10 @@ def phone():
         return go("identify" if record is None else "bank")
     form = request.form
     if request.method == "GET":
-        return _screen("entry" if row.data.get("phone_entry") else "choose", record)
+        if row.data.get("phone_entry"):
+            # A number typed earlier in this visit is shown again, not lost.
+            return _screen("entry", record, number=row.data.get("phone", {}).get("number", ""))
+        return _screen("choose", record)
     if form.get("choice") == "keep":
         row.data["phone"] = {}
         row.data.pop("phone_entry", None)
