@@ -274,3 +274,11 @@ def test_skipping_the_survey_also_wipes_the_visit(app, demo):
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(KioskSession)) == 0
         assert "skipped" in db.session.scalars(select(StepEvent.outcome)).all()
+
+
+def test_changing_to_a_reason_without_papers_returns_to_the_review(demo):
+    to_review(demo, "age56", "disability")
+    demo.post("/review/change", data={"step": "reason"})
+    page = demo.post("/reason", data={"reason": "retirement_age"}, follow_redirects=True)
+    assert main_attr(page, "data-step") == "review"
+    assert "Usia 56 tahun" in html(page) and "Surat yang dibawa" not in html(page)

@@ -11,10 +11,7 @@ def _no_papers_needed(row) -> bool:
     """Reasons that need no paper beyond the identity cards skip this screen."""
     record = participant()
     claim = picture(record) if record else None
-    if claim is not None and not claim.documents_needed:
-        row.data["documents"] = []
-        return True
-    return False
+    return claim is not None and not claim.documents_needed
 
 
 @bp.route("/documents", methods=["GET", "POST"])

@@ -22,8 +22,10 @@ def review():
         return go("receipt")
     record = participant()
     claim = picture(record) if record else None
-    if claim is None or "documents" not in row.data:
-        return go("identify" if record is None else "documents")
+    if claim is None or "phone" not in row.data:
+        return go("identify" if record is None else "phone")
+    if claim.documents_needed and "documents" not in row.data:
+        return go("documents")
     if request.method == "POST":
         return _submit(row, claim)
     # One key per visit: a double tap, Back then Submit, or a replayed request make one claim.
