@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import session as flask_session
 from sqlalchemy import func, select
 
 from kiosk import create_app

@@ -75,7 +75,7 @@ def bank():
         verdict = _holder_verdict(record.bank_holder, record.full_name)
         row.data["bank"] = {"choice": "keep", "holder": verdict}
         row.data.pop("bank_entry", None)
-        return _settled(row, record, verdict)
+        return _settled(row, verdict)
     if form.get("choice") == "new":
         # Coming back to a new account given before: start from it rather than from nothing.
         earlier = row.data.get("bank", {})
@@ -100,11 +100,11 @@ def bank():
         row.data["bank"] = {"choice": "new", "bank_name": entry["bank_name"], "account": account,
                             "holder": verdict}
         row.data.pop("bank_entry")
-        return _settled(row, record, verdict)
+        return _settled(row, verdict)
     return go("bank")
 
 
-def _settled(row, record, verdict: str):
+def _settled(row, verdict: str):
     """Go on when the holder is the participant; otherwise say plainly that staff will check."""
     if verdict == "ok":
         return advance(row, "bank", "bank_ok")

@@ -1,7 +1,7 @@
 """The order of the steps, where each lives, and what every step view shares."""
 from __future__ import annotations
 
-from collections.abc import Callable  # noqa: F401  (named in BACK_WITHIN's annotation)
+from collections.abc import Callable
 from functools import wraps
 
 from flask import current_app, g, redirect, url_for
@@ -44,7 +44,7 @@ def go(step: str):
 
 
 # Steps that have nothing to ask of some participants register when to pass them by.
-SKIP_WHEN: dict[str, "Callable[[object], bool]"] = {}
+SKIP_WHEN: dict[str, Callable[[object], bool]] = {}
 
 
 def skip_when(step: str):
@@ -74,7 +74,7 @@ def next_step(row, step: str) -> str:
 
 
 # Steps with screens inside them register how Back undoes their last choice; see side.back.
-BACK_WITHIN: dict[str, "Callable[[object], bool]"] = {}
+BACK_WITHIN: dict[str, Callable[[object], bool]] = {}
 
 
 def back_within(step: str):
