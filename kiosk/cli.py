@@ -6,12 +6,14 @@ from pathlib import Path
 import click
 from flask import Flask, current_app, url_for
 from flask.cli import AppGroup
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
-from kiosk import clock
+from kiosk import captures, clock, sessions
 from kiosk.devices import KioskError, add_kiosk
 from kiosk.extensions import db
-from kiosk.models import Kiosk, KioskSession
+from kiosk.models import HelpRequest, Kiosk, KioskSession, utcnow
+from kiosk.participant.claim import identity_confirmed
+from kiosk.participant.selfie import accept_by_staff
 from kiosk.roster.csv_import import (
     ImportFailed,
     ImportResult,
@@ -26,6 +28,8 @@ DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 
 participants_cli = AppGroup("participants", help="Load participant data (CSV import, demo set).")
 kiosk_cli = AppGroup("kiosk", help="Register kiosks, list them and reset a stuck one.")
+identity_cli = AppGroup("identity", help="Confirm a participant's identity by hand.")
+retention_cli = AppGroup("retention", help="Delete what is kept past its time.")
 
 
 # --- participants -----------------------------------------------------------------------------
@@ -176,15 +180,48 @@ def kiosk_reset_command(kiosk_id: str) -> None:
     if kiosk is None:
         click.echo(f"There is no kiosk {kiosk_id}. See: flask --app wsgi kiosk list", err=True)
         raise SystemExit(1)
-    deleted = db.session.execute(
-        delete(KioskSession).where(KioskSession.kiosk_id == kiosk.id)
-    ).rowcount
+    deleted = sessions.end_kiosk_visits(kiosk.id)
     kiosk.current_step = "welcome"
     db.session.commit()
     click.echo(f"Kiosk {kiosk.id} reset to welcome; {deleted} session(s) ended.")
 
 
+# --- identity and retention -------------------------------------------------------------------
+
+
+@identity_cli.command("accept")
+@click.argument("kiosk_id", metavar="KIOSK_ID")
+def identity_accept_command(kiosk_id: str) -> None:
+    """Accept the participant at kiosk KIOSK_ID after checking their e-KTP by hand."""
+    kiosk = db.session.get(Kiosk, kiosk_id)
+    if kiosk is None:
+        click.echo(f"There is no kiosk {kiosk_id}. See: flask --app wsgi kiosk list", err=True)
+        raise SystemExit(1)
+    row = db.session.scalar(select(KioskSession).where(
+        KioskSession.kiosk_id == kiosk.id, KioskSession.participant_id.is_not(None)))
+    if row is None or identity_confirmed(row):
+        click.echo(f"Nobody at kiosk {kiosk.id} is waiting for an identity check.", err=True)
+        raise SystemExit(1)
+    accept_by_staff(row)
+    for call in db.session.scalars(select(HelpRequest).where(
+            HelpRequest.kiosk_id == kiosk.id, HelpRequest.status != "resolved",
+            HelpRequest.reason.in_(("identity_check", "camera")))):
+        call.status, call.resolved_at = "resolved", utcnow()
+    db.session.commit()
+    click.echo(f"Identity accepted at kiosk {kiosk.id}; the screen goes on to the balance.")
+
+
+@retention_cli.command("purge")
+def retention_purge_command() -> None:
+    """Delete kept selfies whose RETENTION_SELFIE_HOURS have passed."""
+    deleted = captures.purge()
+    db.session.commit()
+    click.echo(f"{deleted} kept image(s) deleted.")
+
+
 def register_commands(app: Flask) -> None:
     """Add the operator command groups to app.cli."""
+    app.cli.add_command(identity_cli)
+    app.cli.add_command(retention_cli)
     app.cli.add_command(participants_cli)
     app.cli.add_command(kiosk_cli)

@@ -4,7 +4,15 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    UniqueConstraint,
+)
 from sqlalchemy.ext.mutable import MutableDict
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -157,3 +165,26 @@ class OutboxMessage(db.Model):
     sent_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(String(500))
+
+
+class Capture(db.Model):
+    """An image the kiosk camera kept: the best selfie frame, or a participant's paper.
+
+    A selfie lives only while the visit needs it (RETENTION_SELFIE_HOURS, 0 = until the visit
+    ends); a paper is attached to the claim for staff. Never logged, never shown to anyone but the
+    participant who held it up and the staff who check the claim.
+    """
+
+    __table_args__ = (Index("ix_capture_session_kind", "session_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))  # selfie | document
+    document: Mapped[str | None] = mapped_column(String(30))  # the paper's code, for documents
+    # The visit that captured it; not a foreign key, because visits are deleted in bulk and the
+    # captures are cleared first (kiosk/captures.py).
+    session_id: Mapped[str | None] = mapped_column(String(64))
+    claim_id: Mapped[int | None] = mapped_column(ForeignKey("claim.id"), index=True)
+    image: Mapped[bytes] = mapped_column(LargeBinary)
+    quality: Mapped[float] = mapped_column(default=0.0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    delete_after: Mapped[datetime | None]

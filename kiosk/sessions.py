@@ -5,8 +5,9 @@ import secrets
 from datetime import timedelta
 
 from flask import Flask, current_app, g, session
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
+from kiosk import captures
 from kiosk.extensions import db
 from kiosk.models import KioskSession, StepEvent, utcnow
 
@@ -41,7 +42,7 @@ def _load_session() -> None:
 def start(language: str) -> KioskSession:
     """Begin a new visit on this kiosk, wiping whatever an earlier visit left there."""
     kiosk = g.kiosk
-    db.session.execute(delete(KioskSession).where(KioskSession.kiosk_id == kiosk.id))
+    end_kiosk_visits(kiosk.id)
     row = KioskSession(id=secrets.token_urlsafe(32), kiosk_id=kiosk.id,
                        event_token=secrets.token_hex(16), language=language, step="welcome",
                        data={})
@@ -54,9 +55,18 @@ def start(language: str) -> KioskSession:
     return row
 
 
+def end_kiosk_visits(kiosk_id: str) -> int:
+    """Delete every visit on a kiosk and what it kept; return how many visits ended."""
+    ids = db.session.scalars(select(KioskSession.id).where(KioskSession.kiosk_id == kiosk_id)).all()
+    captures.end_visits(ids)
+    db.session.execute(delete(KioskSession).where(KioskSession.kiosk_id == kiosk_id))
+    return len(ids)
+
+
 def wipe(row: KioskSession | None) -> None:
     """Delete a visit and everything it held; the step events stay, anonymous."""
     if row is not None:
+        captures.end_visits([row.id])
         db.session.delete(row)
     session.pop(SESSION_KEY, None)
     g.kiosk_session = None

@@ -10,9 +10,11 @@ want_tests=0
 
 step() { printf '\n==> %s\n' "$*"; }
 
-# 1. System packages from Debian: Node.js for the front-end files; Chromium and fonts for tests.
+# 1. System packages from Debian: Node.js for the front-end files, espeak-ng for the voice;
+#    Chromium and fonts for tests.
 apt_packages=()
 command -v npm >/dev/null 2>&1 || apt_packages+=(nodejs npm)
+command -v espeak-ng >/dev/null 2>&1 || apt_packages+=(espeak-ng)
 if [ "$want_tests" = 1 ]; then
   [ -x /usr/bin/chromium ] || apt_packages+=(chromium)
   [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || apt_packages+=(fonts-dejavu-core)

@@ -40,3 +40,42 @@ def identify(client, number: str, birth: date, follow: bool = True):
     client.post("/identify", data={"number": number})
     return client.post("/birth-date", data={"birth_date": birth.isoformat()},
                        follow_redirects=follow)
+
+
+def staff_accepts(app, kiosk_id: str = "K01") -> None:
+    """Do what a staff member does after checking the e-KTP by hand (`identity accept`)."""
+    result = app.test_cli_runner().invoke(args=["identity", "accept", kiosk_id])
+    assert result.exit_code == 0, result.output
+
+
+def recognised(client, number: str, birth: date):
+    """Identify, then pass the selfie step the quickest real way: a staff member accepts.
+
+    The selfie itself (camera frames, head turn, match) has its own tests in test_selfie.py.
+    """
+    identify(client, number, birth)
+    staff_accepts(client.application)
+    return client.get("/selfie/wait", follow_redirects=True)
+
+
+def post_frame(client, url: str, frame) -> dict:
+    """Post one camera frame as camera.js does (a JPEG body); return the JSON answer."""
+    from tests.facekit import jpeg
+
+    response = client.post(url, data=jpeg(frame), content_type="image/jpeg")
+    return response.get_json()
+
+
+def show_papers(client, page, frame=None, max_frames: int = 20):
+    """Hold each paper up to the camera until the kiosk keeps it, then say it is readable."""
+    from tests.paperkit import page_frame
+
+    frame = page_frame(angle=4, tilt=10) if frame is None else frame
+    while main_attr(page, "data-state") == "camera":
+        for _ in range(max_frames):
+            if post_frame(client, "/documents/frame", frame)["state"] == "check":
+                break
+        else:
+            raise AssertionError("the kiosk never kept the page")
+        page = client.post("/documents/check", data={"answer": "yes"}, follow_redirects=True)
+    return page

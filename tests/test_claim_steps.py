@@ -10,7 +10,7 @@ from kiosk.extensions import db
 from kiosk.jht import Policy, claim_amount, estimate_tax, reason_statuses
 from kiosk.jht.eligibility import ParticipantFacts
 from kiosk.models import Claim, KioskSession, OutboxMessage, Participant, StepEvent
-from tests.helpers import TODAY, identify, load_demo, main_attr, person, start
+from tests.helpers import TODAY, load_demo, main_attr, person, recognised, show_papers, start
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def html(response) -> str:
 def to_reason(client, key: str):
     who = person(key)
     start(client)
-    identify(client, who.kpj, who.birth_date)
+    recognised(client, who.kpj, who.birth_date)
     return client.post("/balance", follow_redirects=True)
 
 
@@ -45,7 +45,8 @@ def to_review(client, key: str, reason: str, bank: str = "keep", phone: str = "k
         if papers == "all":
             for doc in re.findall(r'data-choice="have-([a-z_]+)"', html(page)):
                 client.post("/documents", data={"toggle": doc})
-        page = client.post("/documents", data={"done": "1"}, follow_redirects=True)
+        page = show_papers(client, client.post("/documents", data={"done": "1"},
+                                               follow_redirects=True))
     assert main_attr(page, "data-step") == "review"
     return page
 

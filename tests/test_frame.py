@@ -9,7 +9,7 @@ from kiosk import create_app
 from kiosk.config import config_for_tests
 from kiosk.extensions import db
 from kiosk.models import HelpRequest, Kiosk, KioskSession
-from tests.helpers import identify, load_demo, main_attr, person, start
+from tests.helpers import identify, load_demo, main_attr, person, recognised, start
 
 HTMX = {"HX-Request": "true", "HX-Current-URL": "http://localhost/"}
 
@@ -118,7 +118,7 @@ def test_english_is_one_tap_away_and_stays_for_the_visit(app, client):
     assert '<html lang="en">' in welcome.get_data(as_text=True)
     identify_page = client.post("/start", follow_redirects=True)
     assert "Your card number" in identify_page.get_data(as_text=True)
-    balance = identify(client, who.kpj, who.birth_date).get_data(as_text=True)
+    balance = recognised(client, who.kpj, who.birth_date).get_data(as_text=True)
     since = who.membership_start
     assert "Your JHT money" in balance and "Member since" in balance
     assert f"{since:%B} {since.day}, {since.year}" in balance  # Babel's English long date

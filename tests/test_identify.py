@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from kiosk.extensions import db
 from kiosk.models import FailedIdentification, HelpRequest, KioskSession, StepEvent
-from tests.helpers import identify, load_demo, main_attr, person, start
+from tests.helpers import identify, load_demo, main_attr, person, recognised, staff_accepts, start
 
 
 @pytest.fixture
@@ -24,13 +24,17 @@ def test_GIVEN_a_demo_participant_WHEN_number_and_birth_date_match_THEN_balance_
         demo_client, kind):
     who = person("age56")
     page = identify(demo_client, getattr(who, kind), who.birth_date)
+    assert main_attr(page, "data-step") == "selfie"  # the face check comes before any money
+    assert main_attr(demo_client.get("/balance", follow_redirects=True), "data-step") == "selfie"
+    staff_accepts(demo_client.application)
+    page = demo_client.get("/selfie/wait", follow_redirects=True)
     assert main_attr(page, "data-step") == "balance"
     assert 'data-testid="balance">Rp12.345.678<' in page.get_data(as_text=True)
 
 
 def test_the_name_on_the_balance_screen_is_partly_masked(demo_client):
     who = person("age56")
-    html = identify(demo_client, who.kpj, who.birth_date).get_data(as_text=True)
+    html = recognised(demo_client, who.kpj, who.birth_date).get_data(as_text=True)
     assert who.full_name not in html
     first_word = who.full_name.split()[0]
     assert first_word[:2] + "\u2022" * (len(first_word) - 2) in html
@@ -40,14 +44,14 @@ def test_a_nik_whose_own_date_is_wrong_still_identifies_with_the_recorded_birth_
     who = person("nik_mismatch")
     assert who.nik[6:8] != f"{who.birth_date.day + 40:02d}"  # the NIK's day differs
     page = identify(demo_client, who.nik, who.birth_date)
-    assert main_attr(page, "data-step") == "balance"
+    assert main_attr(page, "data-step") == "selfie"
 
 
 def test_numbers_typed_with_spaces_as_printed_on_the_card_are_accepted(demo_client):
     who = person("resigned")
     grouped = f"{who.kpj[:2]} {who.kpj[2:5]} {who.kpj[5:8]} {who.kpj[8:]}"
     page = identify(demo_client, grouped, who.birth_date)
-    assert main_attr(page, "data-step") == "balance"
+    assert main_attr(page, "data-step") == "selfie"
 
 
 @pytest.mark.parametrize("entry, message", [
@@ -102,7 +106,7 @@ def test_GIVEN_three_wrong_pairs_THEN_the_kiosk_stops_asking_and_offers_staff_wi
     assert main_attr(again, "data-state") == "staff"
     # ...but nothing is held against the participant: a new visit lets the right pair in.
     start(client)
-    assert main_attr(identify(client, who.kpj, who.birth_date), "data-step") == "balance"
+    assert main_attr(identify(client, who.kpj, who.birth_date), "data-step") == "selfie"
 
 
 def test_failed_pairs_are_limited_per_kiosk_across_visits(app, client):
@@ -145,7 +149,7 @@ def test_the_date_by_parts_day_then_month_then_year(demo_client):
     assert 'value="197"' in typed.get_data(as_text=True)
     done = demo_client.post("/birth-date", data={"year": str(who.birth_date.year)},
                             follow_redirects=True)
-    assert main_attr(done, "data-step") == "balance"
+    assert main_attr(done, "data-step") == "selfie"
 
 
 def test_31_april_by_parts_is_refused_and_the_day_asked_again(demo_client):

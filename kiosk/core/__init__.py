@@ -88,6 +88,14 @@ class CoreSystem(ABC):
         """Return the name on a bank account, or None when it cannot be checked now."""
 
     @abstractmethod
+    def reference_photo(self, participant_id: int) -> bytes | None:
+        """Return the participant's reference photo (the e-KTP record's), or None."""
+
+    @abstractmethod
+    def enrol_demo_photo(self, participant_id: int, jpeg: bytes) -> None:
+        """Demo only (DEMO=1): keep this selfie as the reference of a participant without one."""
+
+    @abstractmethod
     def submit_claim(self, draft: ClaimDraft) -> ClaimReceipt:
         """Save a claim and its outbox message together; the same draft twice makes one claim."""
 

@@ -1,6 +1,9 @@
 """The core system as local SQL tables: demo and imported participants, claims, the outbox."""
 from __future__ import annotations
 
+from pathlib import Path
+
+from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -48,6 +51,25 @@ class LocalCore(CoreSystem):
         # The local tables know only the accounts on file; a real core asks the bank.
         return db.session.scalar(select(Participant.bank_holder).where(
             Participant.bank_name == bank_name, Participant.bank_account == account).limit(1))
+
+    def reference_photo(self, participant_id: int) -> bytes | None:
+        row = db.session.get(Participant, participant_id)
+        if row is None or not row.photo_path:
+            return None
+        try:
+            return Path(row.photo_path).read_bytes()
+        except OSError:
+            return None  # a photo moved or lost: staff check the e-KTP instead
+
+    def enrol_demo_photo(self, participant_id: int, jpeg: bytes) -> None:
+        if not current_app.config["DEMO"]:
+            raise RuntimeError("demo enrolment is only for DEMO=1")
+        row = db.session.get(Participant, participant_id)
+        folder = Path(current_app.config["INSTANCE_PATH"]) / "demo-photos"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{row.kpj}.jpg"
+        path.write_bytes(jpeg)
+        row.photo_path = str(path)
 
     def submit_claim(self, draft: ClaimDraft) -> ClaimReceipt:
         existing = self._claim_with_key(draft.idempotency_key)

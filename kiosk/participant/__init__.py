@@ -26,6 +26,7 @@ from kiosk.participant import (  # noqa: E402,F401
     reason,
     receipt,
     review,
+    selfie,
     side,
     survey,
     welcome,

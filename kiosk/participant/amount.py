@@ -4,7 +4,7 @@ from flask_babel import get_locale
 from num2words import num2words
 
 from kiosk.participant import bp
-from kiosk.participant.claim import participant, picture
+from kiosk.participant.claim import identification_step, participant, picture
 from kiosk.participant.journey import advance, go, needs_session, show
 
 
@@ -21,7 +21,7 @@ def amount():
     record = participant()
     claim = picture(record) if record else None
     if claim is None:
-        return go("reason" if record else "identify")
+        return go("reason" if record else identification_step())
     if request.method == "POST":
         return advance(row, "amount")
     return show("participant/amount.html", "amount", claim=claim,

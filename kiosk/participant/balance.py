@@ -2,9 +2,9 @@
 from flask import g, request
 
 from kiosk.clock import today
-from kiosk.core import get_core
 from kiosk.jht import full_years_between, group_number, mask_name
 from kiosk.participant import bp
+from kiosk.participant.claim import identification_step, participant
 from kiosk.participant.journey import advance, go, needs_session, show
 
 CHART_HEIGHT = 200
@@ -22,9 +22,9 @@ def contribution_bars(contributions: tuple[tuple[int, int], ...]) -> list[dict]:
 @needs_session
 def balance():
     row = g.kiosk_session
-    record = get_core().get_participant(row.participant_id) if row.participant_id else None
+    record = participant()
     if record is None:
-        return go("identify")
+        return go(identification_step())
     if request.method == "POST":
         return advance(row, "balance")
     return show("participant/balance.html", "balance", record=record,

@@ -6,7 +6,7 @@ from flask import g, request
 from kiosk.core import get_core
 from kiosk.jht.names import names_match
 from kiosk.participant import bp
-from kiosk.participant.claim import participant
+from kiosk.participant.claim import identification_step, participant
 from kiosk.participant.journey import advance, back_within, go, needs_session, show
 from kiosk.participant.keypad import apply_key, digits_only
 from kiosk.roster.csv_import import BANK_ACCOUNT_DIGITS, BANK_CODES
@@ -56,7 +56,7 @@ def bank():
     row = g.kiosk_session
     record = participant()
     if record is None or "reason" not in row.data:
-        return go("identify" if record is None else "reason")
+        return go(identification_step() if record is None else "reason")
     entry = row.data.get("bank_entry")
     form = request.form
     if request.method == "GET":

@@ -101,10 +101,13 @@ def _check_pair(chosen: date):
     record = get_core().find_participant(number)
     row.data.pop("birth", None)
     if record is not None and record.birth_date == chosen:
+        if row.participant_id != record.id:
+            row.data.pop("identity", None)
+            row.data.pop("selfie", None)
         row.participant_id = record.id
-        sessions.move_to(row, "balance", "identified")
+        sessions.move_to(row, "selfie", "identified")
         db.session.commit()
-        return go("balance")
+        return go("selfie")
     row.failed_pairs += 1
     db.session.add(FailedIdentification(kiosk_id=row.kiosk_id))
     sessions.move_to(row, "identify", "wrong_pair")

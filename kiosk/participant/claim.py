@@ -54,10 +54,20 @@ class ClaimPicture:
         return None if self.needs_staff else expected_payment_date(today(), policy())
 
 
+def identity_confirmed(row) -> bool:
+    """Tell whether the selfie (or a staff member) has confirmed who the participant is."""
+    return row.participant_id is not None and bool(row.data.get("identity"))
+
+
 def participant() -> ParticipantRecord | None:
-    """Return the identified participant of this visit, or None."""
+    """Return the participant of this visit once their identity is confirmed, else None."""
     row = g.kiosk_session
-    return get_core().get_participant(row.participant_id) if row.participant_id else None
+    return get_core().get_participant(row.participant_id) if identity_confirmed(row) else None
+
+
+def identification_step() -> str:
+    """Where a visit without a confirmed participant goes: the selfie once number and date match."""
+    return "selfie" if g.kiosk_session.participant_id is not None else "identify"
 
 
 def statuses(record: ParticipantRecord) -> list[ReasonStatus]:

@@ -64,6 +64,8 @@ def identify():
     row.data["number"] = number.digits
     row.data.pop("birth", None)
     row.participant_id = None
+    row.data.pop("identity", None)
+    row.data.pop("selfie", None)
     sessions.move_to(row, "birth-date", f"number_{number.kind}")
     db.session.commit()
     return go("birth-date")

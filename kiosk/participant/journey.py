@@ -11,14 +11,15 @@ from kiosk.config import policy_from_config
 from kiosk.extensions import db
 
 # The steps the progress indicator counts, in order (CONTRACT.md); later issues insert theirs.
-JOURNEY: tuple[str, ...] = ("identify", "birth-date", "balance", "reason", "amount", "bank",
-                            "phone", "documents", "review")
+JOURNEY: tuple[str, ...] = ("identify", "birth-date", "selfie", "balance", "reason", "amount",
+                            "bank", "phone", "documents", "review")
 # After the review the claim is saved: the receipt and the survey only go forward.
 AFTER_SUBMIT: tuple[str, ...] = ("receipt", "survey")
 ENDPOINTS: dict[str, str] = {
     "welcome": "participant.welcome",
     "identify": "participant.identify",
     "birth-date": "participant.birth_date",
+    "selfie": "participant.selfie",
     "balance": "participant.balance",
     "reason": "participant.reason",
     "amount": "participant.amount",

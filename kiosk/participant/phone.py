@@ -3,7 +3,7 @@ from flask import g, request
 
 from kiosk.jht.phone import MOBILE_DIGITS, mask_mobile, normalise_mobile
 from kiosk.participant import bp
-from kiosk.participant.claim import participant
+from kiosk.participant.claim import identification_step, participant
 from kiosk.participant.journey import advance, back_within, go, needs_session, show
 from kiosk.participant.keypad import apply_key, digits_only
 
@@ -25,7 +25,7 @@ def phone():
     row = g.kiosk_session
     record = participant()
     if record is None or "bank" not in row.data:
-        return go("identify" if record is None else "bank")
+        return go(identification_step() if record is None else "bank")
     form = request.form
     if request.method == "GET":
         if row.data.get("phone_entry"):

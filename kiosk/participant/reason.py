@@ -6,7 +6,7 @@ from flask import g, request
 from kiosk.clock import today
 
 from kiosk.participant import bp
-from kiosk.participant.claim import participant, statuses
+from kiosk.participant.claim import identification_step, participant, statuses
 from kiosk.participant.journey import advance, go, needs_session, show
 
 
@@ -21,7 +21,7 @@ def reason():
     row = g.kiosk_session
     record = participant()
     if record is None:
-        return go("identify")
+        return go(identification_step())
     all_statuses = statuses(record)
     if request.method == "POST":
         chosen = request.form.get("reason", "")

@@ -3,12 +3,12 @@ import secrets
 
 from flask import g, request
 
-from kiosk import sessions
+from kiosk import captures, sessions
 from kiosk.core import ClaimDraft, get_core
 from kiosk.extensions import db
 from kiosk.participant import bp
 from kiosk.participant.bank import mask_account
-from kiosk.participant.claim import participant, picture
+from kiosk.participant.claim import identification_step, participant, picture
 from kiosk.participant.journey import go, needs_session, show
 
 CHANGEABLE = ("reason", "bank", "phone", "documents")
@@ -23,7 +23,7 @@ def review():
     record = participant()
     claim = picture(record) if record else None
     if claim is None or "phone" not in row.data:
-        return go("identify" if record is None else "phone")
+        return go(identification_step() if record is None else "phone")
     if claim.documents_needed and "documents" not in row.data:
         return go("documents")
     if request.method == "POST":
@@ -58,8 +58,12 @@ def _submit(row, claim):
         details={"staff_reasons": list(claim.staff_reasons),
                  "documents_have": list(claim.documents_have),
                  "documents_needed": list(claim.documents_needed),
-                 "tax_method": claim.tax.method},
+                 "documents_photographed": list(row.data.get("documents_photographed", [])),
+                 "tax_method": claim.tax.method,
+                 # How the participant was recognised: decision, distance and time, no image.
+                 "identity": row.data.get("identity", {})},
     ))
+    captures.attach_documents(row.id, receipt.number)
     row.data["claim"] = {
         "number": receipt.number, "state": receipt.state, "net": receipt.net_amount,
         "payment_date": receipt.expected_payment_date.isoformat()

@@ -88,6 +88,9 @@
   ["pointerdown", "keydown"].forEach(function (name) {
     document.addEventListener(name, stillHere, true);
   });
+  // camera.js: a face in front of the camera counts as activity; its advice is announced.
+  document.addEventListener("kiosk:activity", stillHere);
+  document.addEventListener("kiosk:announce", function (event) { announce(event.detail); });
   document.addEventListener("htmx:afterRequest", function () { lastPing = Date.now(); });
   document.addEventListener("click", function (event) {
     if (event.target.closest('[data-action="still-here"]')) {

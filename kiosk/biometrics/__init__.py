@@ -1,0 +1,12 @@
+"""Pure camera analysis for the selfie step: no Flask, no database (ARCHITECTURE.md).
+
+analyse(frame) -> FrameReport with one Advice code; Steady smooths the advice between frames;
+HeadTurn is the liveness challenge; embed/reference_embedding/match compare faces.
+"""
+from kiosk.biometrics.face import SOFT_ADVICE, Advice, FrameReport, analyse, decode_jpeg, pose
+from kiosk.biometrics.liveness import HeadTurn
+from kiosk.biometrics.match import MatchResult, embed, match, reference_embedding
+from kiosk.biometrics.steady import Steady
+
+__all__ = ["SOFT_ADVICE", "Advice", "FrameReport", "HeadTurn", "MatchResult", "Steady", "analyse",
+           "decode_jpeg", "embed", "match", "pose", "reference_embedding"]

@@ -1,0 +1,50 @@
+"""Advice that does not flicker, and progress while the picture stays good.
+
+The state is a small dict of plain values so it can wait in the visit's JSON column between two
+frames (several web processes may serve one kiosk).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+
+class Steady:
+    """Show a new advice code only after `switch` frames in a row agree; count good frames.
+
+    `good` codes fill the progress; `need` good frames in a row (about a second at four frames a
+    second) make the picture ready. One bad frame among good ones steps the count back rather than
+    to zero (a blink should not restart the countdown); a lost face (`lost` code) does reset it.
+    """
+
+    def __init__(self, good: Iterable[str] = ("good",), need: int = 4, switch: int = 2,
+                 lost: str = "no-face", shown: str | None = None, candidate: str | None = None,
+                 run: int = 0, streak: int = 0) -> None:
+        self.good = tuple(str(code) for code in good)
+        self.need, self.switch, self.lost = need, switch, str(lost)
+        self.shown, self.candidate, self.run, self.streak = shown, candidate, run, streak
+
+    def update(self, code) -> tuple[str, float, bool]:
+        """Take one frame's advice code; return (advice to show, progress 0..1, ready)."""
+        code = str(getattr(code, "advice", code))
+        if code == self.candidate:
+            self.run += 1
+        else:
+            self.candidate, self.run = code, 1
+        if self.shown is None or (self.candidate != self.shown and self.run >= self.switch):
+            self.shown = self.candidate
+        if code in self.good:
+            self.streak += 1
+        elif code == self.lost:
+            self.streak = 0
+        else:
+            self.streak = max(0, self.streak - 2)
+        return self.shown, min(1.0, self.streak / self.need), self.streak >= self.need
+
+    def to_dict(self) -> dict:
+        return {"good": list(self.good), "need": self.need, "switch": self.switch,
+                "lost": self.lost, "shown": self.shown, "candidate": self.candidate,
+                "run": self.run, "streak": self.streak}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Steady:
+        return cls(**data)

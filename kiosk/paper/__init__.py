@@ -1,0 +1,4 @@
+"""Pure page finding for papers held up to the kiosk camera: no Flask, no database."""
+from kiosk.paper.page import PageAdvice, PageReport, encode_jpeg, find_page, straighten
+
+__all__ = ["PageAdvice", "PageReport", "encode_jpeg", "find_page", "straighten"]

@@ -1,0 +1,334 @@
+"""Selfie: a guided photo, a head-turn check and a match with the reference photo.
+
+Sub-states (CONTRACT.md): intro -> camera -> liveness -> matching, and staff, which is never
+further than one tap ("I prefer a staff member") and which the kiosk calls itself after
+SELFIE_TRIES tries, on an uncertain match, without a camera, or without a reference photo. The
+tries are counted in the visit, never against the participant's account.
+
+The browser owns the camera (static/js/camera.js) and posts a JPEG frame a few times a second to
+/selfie/frame; each answer is the one piece of advice to show and speak. Frames are analysed in
+memory; the best good frame is kept until the visit ends (kiosk/captures.py); the claim keeps only
+the decision, the distance and the time.
+"""
+from __future__ import annotations
+
+from statistics import median
+
+from flask import abort, current_app, g, jsonify, request, url_for
+from flask_babel import lazy_gettext as _l
+
+from kiosk import captures, sessions
+from kiosk.biometrics import (
+    SOFT_ADVICE,
+    Advice,
+    FrameReport,
+    HeadTurn,
+    Steady,
+    analyse,
+    decode_jpeg,
+    embed,
+    match,
+    reference_embedding,
+)
+from kiosk.core import get_core
+from kiosk.extensions import db, limiter
+from kiosk.models import HelpRequest, utcnow
+from kiosk.participant import bp
+from kiosk.participant.claim import identity_confirmed
+from kiosk.participant.journey import advance, back_within, go, needs_session, show, skip_when
+
+FRAME_MAX_BYTES = 2_000_000  # a 1280x720 JPEG is ~150 kB; anything far larger is not a frame
+BASELINE_FRAMES = 12  # the good frames whose head angle is the participant's own "straight"
+CAMERA_MAX_FRAMES = 120  # about 30 s with a face in view but no steady good picture: a try
+
+# What the participant hears and reads for each piece of advice (codes: kiosk.biometrics.Advice).
+ADVICE_WORDS = {
+    Advice.NO_FACE: _l("Lihat ke layar. Wajah Anda belum terlihat."),
+    Advice.MANY_FACES: _l("Hanya satu orang di depan kamera."),
+    Advice.CLOSER: _l("Mendekat sedikit ke layar."),
+    Advice.BACK: _l("Mundur sedikit dari layar."),
+    Advice.CENTRE: _l("Geser wajah Anda ke tengah lingkaran."),
+    Advice.MORE_LIGHT: _l("Wajah Anda terlalu gelap. Minta petugas menyalakan lampu."),
+    Advice.BACKLIT: _l("Ada cahaya terang di belakang Anda. Geser sedikit."),
+    Advice.HOLD_STILL: _l("Tahan, jangan bergerak."),
+    Advice.LOOK_STRAIGHT: _l("Lihat lurus ke layar."),
+    Advice.OPEN_EYES: _l("Buka mata Anda."),
+    Advice.GLASSES: _l("Lepaskan kacamata Anda."),
+    Advice.GOOD: _l("Bagus. Tahan sebentar."),
+}
+# Why a try did not succeed, said when the camera opens again.
+RETRY_WORDS = {
+    "turn": _l("Kami belum melihat kepala Anda menoleh. Coba lagi pelan-pelan."),
+    "no_match": _l("Foto belum cocok. Lepaskan kacamata dan topi, lalu coba lagi."),
+    "lost": _l("Foto tadi kurang jelas. Coba lagi."),
+}
+TURN_WORDS = _l("Menoleh pelan ke samping, lalu kembali melihat ke layar.")
+# Why the kiosk called a staff member to this step.
+STAFF_WHY = ("tries", "uncertain", "preferred", "no_photo", "camera_missing", "camera_refused",
+             "camera_unplugged", "camera_error")
+
+
+def _state(row) -> dict:
+    """The selfie's part of the visit (a copy: assign it back with _save)."""
+    return dict(row.data.get("selfie") or {"phase": "intro", "tries": 0})
+
+
+def _save(row, state: dict) -> None:
+    row.data["selfie"] = state
+
+
+def _demo_enrolment(row) -> bool:
+    """With DEMO=1 only, a participant without a reference photo is enrolled from this selfie."""
+    return current_app.config["DEMO"] and get_core().reference_photo(row.participant_id) is None
+
+
+def _call_staff(row, state: dict, why: str) -> None:
+    """Show the staff state and call a staff member (once while a call is open)."""
+    reason = "camera" if why.startswith("camera") else "identity_check"
+    state.update(phase="staff", why=why)
+    _save(row, state)
+    open_call = db.session.query(HelpRequest).filter_by(
+        kiosk_id=row.kiosk_id, reason=reason, status="open").first()
+    if open_call is None:
+        db.session.add(HelpRequest(kiosk_id=row.kiosk_id, reason=reason, step="selfie"))
+    sessions.record_event(row, "selfie", f"staff_{why}")
+
+
+def _open_camera(row, state: dict, retry: str | None = None) -> None:
+    """Start a (new) try: fresh advice smoothing, no kept frame."""
+    # Soft advice (glasses, eyes) is shown but counts towards the photo: the match decides.
+    steady = Steady(good=(Advice.GOOD, *sorted(SOFT_ADVICE)))
+    state.update(phase="camera", steady=steady.to_dict(), yaws=[], best=None, turn=None,
+                 advice=None, retry=retry, frames=0)
+    captures.forget(row.id, captures.SELFIE)
+    _save(row, state)
+
+
+def _retry(row, state: dict, why: str) -> None:
+    """Count a try that did not succeed; open the camera again, or call staff after the last."""
+    state["tries"] = state.get("tries", 0) + 1
+    sessions.record_event(row, "selfie", f"retry_{why}")
+    if state["tries"] >= current_app.config["SELFIE_TRIES"]:
+        _call_staff(row, state, "tries")
+    else:
+        _open_camera(row, state, retry=why)
+
+
+@skip_when("selfie")
+def _confirmed(row) -> bool:
+    """Back from the balance passes the selfie by once the participant is recognised."""
+    return identity_confirmed(row)
+
+
+@back_within("selfie")
+def _back_to_intro(row) -> bool:
+    """Back from the camera (or a staff call the participant chose) returns to the pictures."""
+    state = _state(row)
+    if state.get("phase", "intro") == "intro" or state.get("why") in ("tries", "no_photo"):
+        return False
+    _save(row, {"phase": "intro", "tries": state.get("tries", 0)})
+    return True
+
+
+@bp.get("/selfie")
+@needs_session
+def selfie():
+    row = g.kiosk_session
+    if row.participant_id is None:
+        return go("identify")
+    if identity_confirmed(row):
+        return go("balance")
+    state = _state(row)
+    demo = _demo_enrolment(row)
+    if (state.get("phase") != "staff" and not demo
+            and get_core().reference_photo(row.participant_id) is None):
+        _call_staff(row, state, "no_photo")
+    phase = state.get("phase", "intro")
+    advice = state.get("advice") or Advice.NO_FACE
+    return show("participant/selfie.html", "selfie", state=phase, selfie=state, demo=demo,
+                tries_left=current_app.config["SELFIE_TRIES"] - state.get("tries", 0),
+                advice=advice, advice_text=ADVICE_WORDS[Advice(advice)],
+                retry_text=RETRY_WORDS.get(state.get("retry") or ""), turn_text=TURN_WORDS)
+
+
+@bp.post("/selfie/start")
+@needs_session
+def selfie_start():
+    row = g.kiosk_session
+    if row.participant_id is None:
+        return go("identify")
+    state = _state(row)
+    if state.get("phase") in ("intro", None):
+        _open_camera(row, state)
+        sessions.record_event(row, "selfie", "camera_opened")
+    return go("selfie")
+
+
+@bp.post("/selfie/prefer-staff")
+@needs_session
+def selfie_prefer_staff():
+    row = g.kiosk_session
+    if row.participant_id is not None and not identity_confirmed(row):
+        _call_staff(row, _state(row), "preferred")
+    return go("selfie")
+
+
+@bp.post("/selfie/camera-failed")
+@needs_session
+def selfie_camera_failed():
+    """The browser found no camera, was refused it, or lost it: staff check the e-KTP instead."""
+    row = g.kiosk_session
+    problem = request.form.get("problem", "error")
+    why = f"camera_{problem}" if f"camera_{problem}" in STAFF_WHY else "camera_error"
+    if row.participant_id is not None and not identity_confirmed(row):
+        _call_staff(row, _state(row), why)
+    return go("selfie")
+
+
+def _answer(state: dict, progress: float = 0.0, status: int = 200):
+    """The frame's answer: the sub-state, the advice to show and speak, the progress."""
+    advice = state.get("advice") or Advice.NO_FACE
+    body = {"state": state["phase"], "advice": advice, "text": str(ADVICE_WORDS[Advice(advice)]),
+            "progress": round(progress, 2)}
+    if state["phase"] == "liveness":
+        body["challenge"] = str(TURN_WORDS)
+    if state["phase"] not in ("camera", "liveness"):
+        body["next"] = url_for("participant.selfie")
+    return jsonify(body), status
+
+
+def _show_advice(row, state: dict, code: str) -> None:
+    """Remember the advice shown; record it as an event when it changes (never the image)."""
+    if state.get("advice") != code:
+        state["advice"] = code
+        sessions.record_event(row, "selfie", f"advice_{code}")
+
+
+@bp.post("/selfie/frame")
+@needs_session
+@limiter.limit("600 per minute")
+def selfie_frame():
+    row = g.kiosk_session
+    state = _state(row)
+    if row.participant_id is None or state.get("phase") not in ("camera", "liveness"):
+        state.setdefault("phase", "intro")
+        return _answer(state)
+    if (request.content_length or 0) > FRAME_MAX_BYTES:
+        abort(413)
+    data = request.get_data(cache=False)
+    frame = decode_jpeg(data)
+    if frame is None:
+        return _answer(state, status=400)
+    report = analyse(frame)
+    if state["phase"] == "camera":
+        progress = _camera_frame(row, state, report, data)
+    else:
+        progress = _liveness_frame(row, state, report)
+    _save(row, state)
+    db.session.commit()
+    return _answer(state, progress)
+
+
+def _camera_frame(row, state: dict, report: FrameReport, jpeg: bytes) -> float:
+    steady = Steady.from_dict(state["steady"])
+    shown, progress, ready = steady.update(report)
+    state["steady"] = steady.to_dict()
+    _show_advice(row, state, str(shown))
+    if report.usable:
+        state["yaws"] = (state.get("yaws") or [])[-(BASELINE_FRAMES - 1):] + [report.yaw]
+        if state.get("best") is None or report.quality > state["best"]:
+            captures.keep(row.id, captures.SELFIE, jpeg, report.quality)
+            state["best"] = report.quality
+    if report.advice != Advice.NO_FACE:
+        state["frames"] = state.get("frames", 0) + 1
+        if state["frames"] > CAMERA_MAX_FRAMES:  # advice shown all along did not help: a try
+            _retry(row, state, "lost")
+            return 0.0
+    if ready and state.get("best") is not None:
+        state["phase"] = "liveness"
+        state["turn"] = HeadTurn(baseline=median(state["yaws"])).to_dict()
+        sessions.record_event(row, "selfie", "steady")
+        return 0.0
+    return progress
+
+
+def _liveness_frame(row, state: dict, report: FrameReport) -> float:
+    turn = HeadTurn.from_dict(state["turn"])
+    status = turn.update(report)
+    state["turn"] = turn.to_dict()
+    if report.advice in (Advice.NO_FACE, Advice.MANY_FACES):
+        _show_advice(row, state, str(report.advice))
+    else:
+        _show_advice(row, state, str(Advice.GOOD))
+    if status == "passed":
+        state["phase"] = "matching"
+        sessions.record_event(row, "selfie", "turned")
+        return 1.0
+    if status == "failed":
+        _retry(row, state, "turn")
+        return 0.0
+    return 0.5 if status == "turned" else 0.0
+
+
+@bp.post("/selfie/match")
+@needs_session
+def selfie_match():
+    row = g.kiosk_session
+    state = _state(row)
+    if row.participant_id is None or state.get("phase") != "matching":
+        return go("selfie")
+    kept = captures.kept(row.id, captures.SELFIE)
+    frame = decode_jpeg(kept.image) if kept else None
+    report = analyse(frame) if frame is not None else None
+    if report is None or report.landmarks is None:
+        _retry(row, state, "lost")
+        db.session.commit()
+        return go("selfie")
+    core = get_core()
+    reference = core.reference_photo(row.participant_id)
+    if reference is None and current_app.config["DEMO"]:
+        core.enrol_demo_photo(row.participant_id, kept.image)
+        return _accepted(row, state, {"by": "demo_enrolment"})
+    reference_image = decode_jpeg(reference) if reference else None
+    wanted = reference_embedding(reference_image) if reference_image is not None else None
+    if wanted is None:
+        _call_staff(row, state, "no_photo")
+        db.session.commit()
+        return go("selfie")
+    result = match(embed(frame, report), wanted)
+    if result.decision == "accepted":
+        return _accepted(row, state, {"by": "selfie", "decision": result.decision,
+                                      "distance": round(result.distance, 3)})
+    if result.decision == "uncertain":
+        _call_staff(row, state, "uncertain")
+    else:
+        _retry(row, state, "no_match")
+    db.session.commit()
+    return go("selfie")
+
+
+def _accepted(row, state: dict, identity: dict):
+    tries = state.get("tries", 0) + 1
+    row.data["identity"] = {**identity, "tries": tries, "at": utcnow().isoformat(timespec="seconds")}
+    _save(row, {"phase": "accepted", "tries": tries})
+    outcome = "accepted_first_try" if tries == 1 else f"accepted_try_{tries}"
+    return advance(row, "selfie", outcome)
+
+
+def accept_by_staff(row) -> None:
+    """A staff member checked the e-KTP: the participant goes on (CLI now, the console later)."""
+    state = _state(row)
+    row.data["identity"] = {"by": "staff", "tries": state.get("tries", 0),
+                            "at": utcnow().isoformat(timespec="seconds")}
+    _save(row, {"phase": "accepted", "tries": state.get("tries", 0)})
+    sessions.record_event(row, "selfie", "staff_accepted")
+
+
+@bp.get("/selfie/wait")
+@needs_session
+def selfie_wait():
+    """Polled while waiting for staff: go on once they have accepted the participant."""
+    row = g.kiosk_session
+    if identity_confirmed(row):
+        return advance(row, "selfie", "after_staff")
+    return "", 204
