@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from pathlib import Path
 
 from kiosk.extensions import db
 from kiosk.roster.csv_import import import_participants, parse_contributions, parse_participants
 from kiosk.roster.demo import demo_csv, demo_person
 
 TODAY = date(2026, 11, 23)  # config_for_tests's KIOSK_TODAY
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 def load_demo(app) -> None:

@@ -9,8 +9,18 @@ from sqlalchemy import func, select
 from kiosk.extensions import db
 from kiosk.jht import Policy, claim_amount, estimate_tax, reason_statuses
 from kiosk.jht.eligibility import ParticipantFacts
-from kiosk.models import Claim, KioskSession, OutboxMessage, Participant, StepEvent
-from tests.helpers import TODAY, load_demo, main_attr, person, recognised, show_papers, start
+from kiosk.models import Capture, Claim, KioskSession, OutboxMessage, Participant, StepEvent
+from tests import paperkit
+from tests.helpers import (
+    TODAY,
+    load_demo,
+    main_attr,
+    person,
+    post_frame,
+    recognised,
+    show_papers,
+    start,
+)
 
 
 @pytest.fixture
@@ -203,6 +213,58 @@ def test_missing_papers_mark_the_claim_for_staff_but_do_not_block_it(app, demo):
     claim = claims(app)[0]
     assert claim.state == "needs_staff" and claim.details["staff_reasons"] == ["documents_missing"]
     assert "Ada surat yang belum Anda bawa" in page
+
+
+def _to_paper_camera(client):
+    to_reason(client, "resigned")
+    client.post("/reason", data={"reason": "resignation"})
+    client.post("/amount")
+    client.post("/bank", data={"choice": "keep"})
+    client.post("/phone", data={"choice": "keep"})
+    client.post("/documents", data={"toggle": "resignation_letter"})
+    page = client.post("/documents", data={"done": "1"}, follow_redirects=True)
+    assert main_attr(page, "data-step") == "documents" and main_attr(page, "data-state") == "camera"
+    return page
+
+
+def test_a_paper_held_up_to_the_camera_is_straightened_shown_back_and_attached_for_staff(
+        app, demo):
+    _to_paper_camera(demo)
+    assert post_frame(demo, "/documents/frame", paperkit.page_frame(scale=0.35))["advice"] \
+        == "closer"
+    frame = paperkit.page_frame(angle=8, tilt=15)
+    answers = [post_frame(demo, "/documents/frame", frame) for _ in range(6)]
+    assert answers[-1]["state"] == "check"
+    page = demo.get("/documents")
+    assert main_attr(page, "data-state") == "check" and 'data-action="take-again"' in html(page)
+    photo = demo.get("/documents/photo")
+    assert photo.mimetype == "image/jpeg" and photo.headers["Cache-Control"] == "no-store"
+    assert photo.data[:2] == b"\xff\xd8"
+    again = demo.post("/documents/check", data={"answer": "again"}, follow_redirects=True)
+    assert main_attr(again, "data-state") == "camera"
+    review = show_papers(demo, again, frame)
+    assert main_attr(review, "data-step") == "review"
+    submit(demo)
+    claim = claims(app)[0]
+    assert claim.state != "needs_staff" and claim.details["documents_photographed"] == [
+        "resignation_letter"]
+    with app.app_context():
+        kept = db.session.scalars(select(Capture)).all()
+        assert [(c.kind, c.document, c.claim_id) for c in kept if c.kind == "document"] == [
+            ("document", "resignation_letter", claim.id)]
+    demo.post("/start-over")  # the paper stays with the claim for staff
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Capture).where(
+            Capture.kind == "document")) == 1
+
+
+def test_a_paper_that_cannot_be_shown_still_lets_the_claim_go_to_staff(app, demo):
+    _to_paper_camera(demo)
+    page = demo.post("/documents/skip", data={"problem": "refused"}, follow_redirects=True)
+    assert main_attr(page, "data-step") == "review"
+    submit(demo)
+    claim = claims(app)[0]
+    assert claim.state == "needs_staff" and claim.details["staff_reasons"] == ["documents_missing"]
 
 
 # --- review, submit, receipt, survey -------------------------------------------------------------

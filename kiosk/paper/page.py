@@ -21,6 +21,7 @@ MAX_CORNER_DRIFT = 0.025  # outline pixels off the quadrilateral, as a share of 
 MIN_BRIGHTNESS = 90
 MIN_SHARPNESS = 1500.0  # variance of the Laplacian inside the page, at DETECT_WIDTH
 A4_RATIO = 297 / 210
+A4_SNAP = 0.15
 
 
 class PageAdvice(StrEnum):
@@ -108,13 +109,17 @@ def find_page(frame: np.ndarray) -> PageReport:
 
 
 def straighten(frame: np.ndarray, report: PageReport, width: int = 1240) -> np.ndarray:
-    """Warp the page upright, at the quadrilateral's own aspect ratio, `width` pixels wide."""
+    """Warp the page upright, `width` pixels wide, A4-shaped or at its own aspect ratio."""
     corners = np.array(report.corners, dtype=np.float32)
     top = np.linalg.norm(corners[1] - corners[0])
     bottom = np.linalg.norm(corners[2] - corners[3])
     left = np.linalg.norm(corners[3] - corners[0])
     right = np.linalg.norm(corners[2] - corners[1])
     ratio = ((left + right) / 2) / max(1.0, (top + bottom) / 2)
+    # A page tilted away looks shorter than it is; a ratio near A4's is A4 (most letters are).
+    for a4 in (A4_RATIO, 1 / A4_RATIO):
+        if abs(ratio - a4) / a4 < A4_SNAP:
+            ratio = a4
     height = int(round(width * ratio))
     target = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]],
                       dtype=np.float32)

@@ -1,0 +1,167 @@
+"""An on-disk cache of spoken prompts: one WAV per (language, voice, rate, text).
+
+Files live at `root/<first two hex digits of the key>/<key>.wav`, where the key is the sha256 of
+the four values. A file is only ever put in place with `os.replace` from a temporary name in the
+same folder (after an fsync), so a reader in any thread or process sees a complete file or none.
+
+`ensure()` synthesises at most once per key per process at a time (a per-key lock); two
+processes asking for the same new key at the same moment may both synthesise, and the second
+rename simply replaces the first file with an identical one.
+
+Pure Python: no Flask here.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import struct
+import threading
+import time
+import unicodedata
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+from hardware.errors import SynthesisFailed
+from hardware.speech import Synthesizer, read_wav_info, wav_is_complete
+
+# Bump to orphan every cached file (e.g. after changing how texts are normalised).
+KEY_VERSION = 1
+
+_KEY = re.compile(r"[0-9a-f]{64}")
+_SPACES = re.compile(r"\s+")
+_SUFFIX = ".wav"
+_PARTIAL = ".part"
+
+
+def normalize_text(text: str) -> str:
+    """NFC, runs of whitespace to one space, trimmed: texts that sound the same share a file."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+class VoiceCache:
+    """WAV files for spoken prompts under `root`, made by `synthesizer` when missing."""
+
+    def __init__(self, root: Path, synthesizer: Synthesizer) -> None:
+        self.root = Path(root)
+        self.synthesizer = synthesizer
+        self._guard = threading.Lock()
+        self._locks: dict[str, list] = {}  # key -> [Lock, number of threads using it]
+
+    # -- keys and paths --------------------------------------------------------------------
+
+    @staticmethod
+    def key(language: str, voice: str, rate: int, text: str) -> str:
+        """sha256 (hex) of the language, voice, rate and normalised text."""
+        if isinstance(rate, bool) or not isinstance(rate, int):
+            raise TypeError("rate must be an int (words per minute)")
+        payload = json.dumps([KEY_VERSION, language, voice, rate, normalize_text(text)],
+                             ensure_ascii=False, separators=(",", ":"))
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+    def path(self, key: str) -> Path:
+        """Where the WAV for `key` lives (whether or not it exists yet)."""
+        if not _KEY.fullmatch(key):
+            raise ValueError(f"not a cache key: {key!r}")
+        return self.root / key[:2] / f"{key}{_SUFFIX}"
+
+    # -- reading and filling ---------------------------------------------------------------
+
+    def get(self, language: str, voice: str, rate: int, text: str) -> Path | None:
+        """The cached WAV's path if a complete one is there, else None."""
+        path = self.path(self.key(language, voice, rate, text))
+        return path if wav_is_complete(path) else None
+
+    def ensure(self, language: str, voice: str, rate: int, text: str) -> Path:
+        """The cached WAV's path, synthesising it first if missing.
+
+        Raises ValueError for a bad request and a HardwareError subclass when synthesis fails;
+        either way no file is left under the final name.
+        """
+        text = normalize_text(text)
+        if not text:
+            raise ValueError("text to speak is empty")
+        key = self.key(language, voice, rate, text)
+        path = self.path(key)
+        if wav_is_complete(path):
+            return path
+        with self._lock_for(key):
+            if wav_is_complete(path):  # another thread made it while we waited
+                return path
+            path.parent.mkdir(parents=True, exist_ok=True)
+            temporary = path.with_name(
+                f".{key}.{os.getpid()}.{threading.get_ident()}.{uuid.uuid4().hex[:8]}{_PARTIAL}")
+            try:
+                self.synthesizer.synthesize(text, voice, rate, temporary)
+                try:
+                    read_wav_info(temporary)
+                except (OSError, ValueError, struct.error) as exc:
+                    raise SynthesisFailed("the synthesizer wrote no usable WAV", device="speech",
+                                          detail=str(exc)) from exc
+                fd = os.open(temporary, os.O_RDONLY)
+                try:
+                    os.fsync(fd)  # the data reaches the disk before the name does
+                finally:
+                    os.close(fd)
+                os.replace(temporary, path)
+            finally:
+                temporary.unlink(missing_ok=True)
+        return path
+
+    # -- housekeeping ----------------------------------------------------------------------
+
+    def size_bytes(self) -> int:
+        """Total size of the cached WAV files."""
+        return sum(path.stat().st_size for path in self._files())
+
+    def count(self) -> int:
+        """Number of cached WAV files."""
+        return sum(1 for _ in self._files())
+
+    def sweep_partials(self, older_than: float = 3600.0) -> int:
+        """Delete temporary files left by killed processes; return how many were removed."""
+        removed = 0
+        cutoff = time.time() - older_than
+        if not self.root.is_dir():
+            return 0
+        for path in self.root.glob(f"??/.*{_PARTIAL}"):
+            try:
+                if path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    removed += 1
+            except FileNotFoundError:
+                pass
+        return removed
+
+    def _files(self) -> Iterator[Path]:
+        if not self.root.is_dir():
+            return iter(())
+        return (p for p in self.root.glob(f"??/*{_SUFFIX}")
+                if not p.name.startswith(".") and _KEY.fullmatch(p.stem))
+
+    def _lock_for(self, key: str) -> _KeyLock:
+        return _KeyLock(self, key)
+
+
+class _KeyLock:
+    """Hold the per-key lock; the entry is dropped when no thread uses it any more."""
+
+    def __init__(self, cache: VoiceCache, key: str) -> None:
+        self.cache = cache
+        self.key = key
+
+    def __enter__(self) -> None:
+        with self.cache._guard:
+            entry = self.cache._locks.setdefault(self.key, [threading.Lock(), 0])
+            entry[1] += 1
+        entry[0].acquire()
+
+    def __exit__(self, *exc_info) -> None:
+        with self.cache._guard:
+            entry = self.cache._locks[self.key]
+            entry[0].release()
+            entry[1] -= 1
+            if entry[1] == 0:
+                del self.cache._locks[self.key]

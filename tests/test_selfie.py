@@ -1,0 +1,276 @@
+"""The selfie step through the Flask client, with real frames made from the fixture portraits."""
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from kiosk.extensions import db
+from kiosk.models import Capture, Claim, HelpRequest, KioskSession, Participant, StepEvent, utcnow
+from tests import facekit
+from tests.helpers import (
+    FIXTURES,
+    identify,
+    load_demo,
+    main_attr,
+    person,
+    post_frame,
+    staff_accepts,
+    start,
+)
+
+WHO = "age56"
+
+
+def give_photo(app, key: str = WHO, photo: str | None = "obama2.jpg") -> None:
+    """Set the reference photo (the e-KTP record's) of a demo participant."""
+    with app.app_context():
+        row = db.session.scalar(select(Participant).where(Participant.kpj == person(key).kpj))
+        row.photo_path = str(FIXTURES / "faces" / photo) if photo else None
+        db.session.commit()
+
+
+@pytest.fixture
+def at_selfie(app, client):
+    load_demo(app)
+    give_photo(app)
+    start(client)
+    who = person(WHO)
+    page = identify(client, who.kpj, who.birth_date)
+    assert main_attr(page, "data-step") == "selfie" and main_attr(page, "data-state") == "intro"
+    return client
+
+
+def open_camera(client):
+    page = client.post("/selfie/start", follow_redirects=True)
+    assert main_attr(page, "data-state") == "camera"
+    return page
+
+
+def frames_until(client, frames, wanted: str, limit: int = 60) -> dict:
+    """Post frames (cycling) until the answer's state is `wanted`; return that answer."""
+    for i in range(limit):
+        answer = post_frame(client, "/selfie/frame", frames[i % len(frames)])
+        if answer["state"] == wanted:
+            return answer
+    raise AssertionError(f"never reached {wanted}; last answer {answer}")
+
+
+def one_try(client, name: str):
+    """Steady frontal frames, the head turn, then the match; return the page it ends on."""
+    frames_until(client, [facekit.selfie_frame(name)], "liveness")
+    frames_until(client, facekit.head_turn_frames(name), "matching")
+    return client.post("/selfie/match", follow_redirects=True)
+
+
+def outcomes(app) -> list[str]:
+    with app.app_context():
+        return [e.outcome for e in db.session.scalars(
+            select(StepEvent).where(StepEvent.step == "selfie").order_by(StepEvent.id))]
+
+
+def help_reasons(app) -> list[str]:
+    with app.app_context():
+        return [h.reason for h in db.session.scalars(select(HelpRequest).order_by(HelpRequest.id))]
+
+
+def test_the_balance_stays_closed_until_the_face_is_checked(at_selfie):
+    for url in ("/balance", "/reason", "/amount", "/review"):
+        assert main_attr(at_selfie.get(url, follow_redirects=True), "data-step") == "selfie"
+
+
+def test_the_intro_shows_three_pictures_and_a_staff_choice(at_selfie):
+    html = at_selfie.get("/selfie").get_data(as_text=True)
+    assert html.count('<li><img src="/static/img/selfie/') == 3
+    assert 'data-action="prefer-staff"' in html and 'data-action="next"' in html
+
+
+def test_GIVEN_the_same_person_WHEN_good_frames_turn_and_match_THEN_the_balance_follows(
+        app, at_selfie):
+    open_camera(at_selfie)
+    first = post_frame(at_selfie, "/selfie/frame", facekit.selfie_frame("obama"))
+    assert first["state"] == "camera" and first["advice"] == "good" and first["text"]
+    liveness = frames_until(at_selfie, [facekit.selfie_frame("obama")], "liveness")
+    assert "challenge" in liveness
+    page = at_selfie.get("/selfie")
+    assert main_attr(page, "data-state") == "liveness"
+    frames_until(at_selfie, facekit.head_turn_frames("obama"), "matching")
+    assert main_attr(at_selfie.get("/selfie"), "data-state") == "matching"
+    balance = at_selfie.post("/selfie/match", follow_redirects=True)
+    assert main_attr(balance, "data-step") == "balance"
+    with app.app_context():
+        visit = db.session.scalars(select(KioskSession)).one()
+        identity = visit.data["identity"]
+        assert identity["by"] == "selfie" and identity["decision"] == "accepted"
+        assert 0.3 < identity["distance"] < 0.5  # obama.jpg against obama2.jpg: two photos
+        assert identity["tries"] == 1
+    assert "accepted_first_try" in outcomes(app)
+    assert "advice_good" in outcomes(app)
+
+
+def test_a_photo_swung_in_front_of_the_camera_does_not_pass_the_head_turn(app, at_selfie):
+    app.config["SELFIE_TRIES"] = 5
+    open_camera(at_selfie)
+    frames_until(at_selfie, [facekit.selfie_frame("obama")], "liveness")
+    attack = facekit.photo_attack_frames("obama")
+    states = {post_frame(at_selfie, "/selfie/frame", attack[i % len(attack)])["state"]
+              for i in range(70)}
+    assert "matching" not in states
+    assert "retry_turn" in outcomes(app)  # the try ran out: the camera opens again with advice
+
+
+def test_GIVEN_another_person_WHEN_the_tries_run_out_THEN_staff_are_called_and_nothing_is_locked(
+        app, at_selfie):
+    open_camera(at_selfie)
+    for attempt in range(1, 3):
+        page = one_try(at_selfie, "biden")
+        assert main_attr(page, "data-state") == "camera"
+        assert "Foto belum cocok" in page.get_data(as_text=True)
+    page = one_try(at_selfie, "biden")
+    assert main_attr(page, "data-state") == "staff"
+    assert "memeriksa e-KTP" in page.get_data(as_text=True)
+    assert help_reasons(app) == ["identity_check"]
+    assert outcomes(app).count("retry_no_match") == 3 and "staff_tries" in outcomes(app)
+    # The tries belong to this visit only: the next visit starts afresh.
+    start(at_selfie)
+    who = person(WHO)
+    page = identify(at_selfie, who.kpj, who.birth_date)
+    assert main_attr(page, "data-state") == "intro"
+
+
+def test_staff_accept_by_hand_and_the_screen_goes_on(app, at_selfie):
+    at_selfie.post("/selfie/prefer-staff")
+    assert at_selfie.get("/selfie/wait").status_code == 204  # still waiting
+    staff_accepts(app)
+    page = at_selfie.get("/selfie/wait", follow_redirects=True)
+    assert main_attr(page, "data-step") == "balance"
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(HelpRequest).where(
+            HelpRequest.status != "resolved")) == 0
+
+
+def test_identity_accept_names_a_kiosk_with_nobody_waiting(app, client):
+    load_demo(app)
+    start(client)
+    result = app.test_cli_runner().invoke(args=["identity", "accept", "K01"])
+    assert result.exit_code == 1 and "Nobody at kiosk K01" in result.output
+    result = app.test_cli_runner().invoke(args=["identity", "accept", "K99"])
+    assert result.exit_code == 1 and "There is no kiosk K99" in result.output
+
+
+@pytest.mark.parametrize(("frame", "advice"), [
+    (lambda: facekit.dark(facekit.selfie_frame("obama")), "more-light"),
+    (lambda: facekit.selfie_frame("obama", 0.14), "closer"),
+    (lambda: facekit.two_faces(), "many-faces"),
+    (lambda: facekit.blurred(facekit.selfie_frame("obama")), "hold-still"),
+])
+def test_each_frame_gets_the_one_advice_that_helps_and_it_does_not_flicker(
+        at_selfie, frame, advice):
+    open_camera(at_selfie)
+    image = frame()
+    answers = [post_frame(at_selfie, "/selfie/frame", image) for _ in range(2)]
+    assert answers[-1]["advice"] == advice and answers[-1]["progress"] == 0
+    # One good frame in between does not change what is shown.
+    post_frame(at_selfie, "/selfie/frame", facekit.selfie_frame("obama"))
+    assert post_frame(at_selfie, "/selfie/frame", image)["advice"] == advice
+
+
+def test_no_camera_or_a_refusal_calls_staff_with_a_plain_message(app, at_selfie):
+    open_camera(at_selfie)
+    page = at_selfie.post("/selfie/camera-failed", data={"problem": "refused"},
+                          follow_redirects=True)
+    assert main_attr(page, "data-state") == "staff"
+    assert "tidak bisa dipakai" in page.get_data(as_text=True)
+    assert help_reasons(app) == ["camera"] and "staff_camera_refused" in outcomes(app)
+
+
+def test_without_a_reference_photo_staff_check_the_e_ktp(app, client):
+    load_demo(app)
+    give_photo(app, photo=None)
+    start(client)
+    who = person(WHO)
+    page = identify(client, who.kpj, who.birth_date)
+    assert main_attr(page, "data-state") == "staff"
+    assert help_reasons(app) == ["identity_check"]
+
+
+def test_with_demo_on_a_participant_without_a_photo_is_enrolled_from_the_selfie(app, client):
+    app.config["DEMO"] = True
+    load_demo(app)
+    give_photo(app, photo=None)
+    start(client)
+    who = person(WHO)
+    page = identify(client, who.kpj, who.birth_date)
+    assert main_attr(page, "data-state") == "intro" and "Demo:" in page.get_data(as_text=True)
+    open_camera(client)
+    assert main_attr(one_try(client, "biden"), "data-step") == "balance"
+    with app.app_context():
+        row = db.session.scalar(select(Participant).where(Participant.kpj == who.kpj))
+        assert row.photo_path and row.photo_path.endswith(f"{who.kpj}.jpg")
+    # The next visit is matched against that first selfie.
+    start(client)
+    identify(client, who.kpj, who.birth_date)
+    open_camera(client)
+    assert main_attr(one_try(client, "obama"), "data-state") == "camera"  # not biden
+
+
+def test_bad_bytes_and_oversized_frames_are_refused_plainly(at_selfie):
+    open_camera(at_selfie)
+    junk = at_selfie.post("/selfie/frame", data=b"not a jpeg", content_type="image/jpeg")
+    assert junk.status_code == 400 and junk.get_json()["advice"] == "no-face"
+    huge = at_selfie.post("/selfie/frame", data=b"\xff" * 2_100_000, content_type="image/jpeg")
+    assert huge.status_code == 413
+
+
+def test_back_from_the_camera_returns_to_the_pictures(at_selfie):
+    open_camera(at_selfie)
+    page = at_selfie.post("/back", follow_redirects=True)
+    assert main_attr(page, "data-step") == "selfie" and main_attr(page, "data-state") == "intro"
+    page = at_selfie.post("/back", follow_redirects=True)
+    assert main_attr(page, "data-step") == "birth-date"
+
+
+def test_biometric_data_is_kept_only_while_needed_and_never_logged(app, at_selfie, caplog):
+    caplog.set_level(logging.DEBUG)
+    open_camera(at_selfie)
+    page = one_try(at_selfie, "obama")
+    assert main_attr(page, "data-step") == "balance"
+    with app.app_context():
+        kept = db.session.scalars(select(Capture)).all()
+        assert [c.kind for c in kept] == ["selfie"]  # the best frame, while the visit lasts
+        image = kept[0].image
+    # Walk to a saved claim; the claim keeps the decision, the distance and the time only.
+    at_selfie.post("/balance")
+    at_selfie.post("/reason", data={"reason": "retirement_age"})
+    at_selfie.post("/amount")
+    at_selfie.post("/bank", data={"choice": "keep"})
+    at_selfie.post("/phone", data={"choice": "keep"})
+    at_selfie.get("/review")
+    at_selfie.post("/review")
+    with app.app_context():
+        claim = db.session.scalars(select(Claim)).one()
+        assert set(claim.details["identity"]) == {"by", "decision", "distance", "tries", "at"}
+    at_selfie.post("/start-over")
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Capture)) == 0
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert image[:64].hex() not in logged.replace(" ", "")
+    assert "\xff\xd8" not in logged and "distance" not in logged
+
+
+def test_a_retention_period_keeps_the_selfie_that_long_and_purge_deletes_it(app, at_selfie):
+    app.config["RETENTION_SELFIE_HOURS"] = 2
+    open_camera(at_selfie)
+    one_try(at_selfie, "obama")
+    at_selfie.post("/start-over")
+    runner = app.test_cli_runner()
+    assert "0 kept image(s) deleted" in runner.invoke(args=["retention", "purge"]).output
+    with app.app_context():
+        kept = db.session.scalars(select(Capture)).one()
+        assert kept.session_id is None
+        assert kept.delete_after - utcnow() > timedelta(hours=1, minutes=59)
+        kept.delete_after = utcnow() - timedelta(seconds=1)
+        db.session.commit()
+    assert "1 kept image(s) deleted" in runner.invoke(args=["retention", "purge"]).output
