@@ -24,6 +24,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import cv2
 import pytest
 from playwright.sync_api import BrowserContext, Page
 from sqlalchemy import func, select, update
@@ -214,11 +215,53 @@ def db(live_server: LiveServer, tmp_path_factory) -> Iterator[Database]:
 
 # --- the browser -------------------------------------------------------------------------------
 
+def fake_camera_args(video: Path) -> list[str]:
+    """Chromium's fake camera, playing `video` (YUV4MPEG2 4:2:0, looped), allowed without asking."""
+    return ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+            f"--use-file-for-fake-video-capture={video}"]
+
+
+def kiosk_camera_video(folder: Path) -> Path:
+    """What the kiosk camera sees in most tests: a face (facing the screen, a slow head turn and
+    back) and then a paper held up; the loop takes about 8 s (tests/facekit.py, paperkit.py)."""
+    from tests import facekit, paperkit
+
+    face = facekit.selfie_video("obama")
+    paper = [cv2.resize(frame, facekit.SIZE, interpolation=cv2.INTER_AREA)
+             for frame in paperkit.document_video(seconds=3.0)]
+    return facekit.write_y4m(face + paper, folder / "kiosk-camera.y4m")
+
+
 @pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
-    """pytest-playwright's launch options (--headed, --slowmo) plus Debian Chromium, offline."""
+def browser_type_launch_args(browser_type_launch_args: dict, tmp_path_factory) -> dict:
+    """pytest-playwright's launch options (--headed, --slowmo) plus Debian Chromium, offline,
+    with the fake camera of kiosk_camera_video."""
+    video = kiosk_camera_video(tmp_path_factory.mktemp("camera"))
     return {"headless": True, **browser_type_launch_args, "executable_path": CHROMIUM,
-            "args": CHROMIUM_ARGS}
+            "args": CHROMIUM_ARGS + fake_camera_args(video)}
+
+
+@pytest.fixture
+def camera_page(playwright, base_url, page_problems, tmp_path) -> Iterator[Callable[..., Page]]:
+    """camera_page(frames): a portrait page in a browser of its own whose camera plays `frames`
+    (Chromium fixes the fake camera's video when it starts, so each video needs its browser)."""
+    from tests import facekit
+
+    browsers = []
+
+    def _open(frames) -> Page:
+        video = facekit.write_y4m(frames, tmp_path / f"camera-{len(browsers)}.y4m")
+        browser = playwright.chromium.launch(headless=True, executable_path=CHROMIUM,
+                                             args=CHROMIUM_ARGS + fake_camera_args(video))
+        browsers.append(browser)
+        context = browser.new_context(base_url=base_url, viewport=VIEWPORTS["portrait"],
+                                      device_scale_factor=1, locale="id-ID",
+                                      timezone_id="Asia/Jakarta")
+        return _watch(context.new_page(), page_problems)
+
+    yield _open
+    for browser in browsers:
+        browser.close()
 
 
 @pytest.fixture(scope="session")

@@ -173,8 +173,33 @@ def choose_month(page: Page, month: int) -> None:
 
 
 def enter_year(page: Page, year: str, step: str | None = None, state: str | None = None) -> None:
+    """Tap the year and Lanjut. To "balance": through the selfie with the kiosk's fake camera."""
     tap_keys(page, year, "year")
-    tap_and_wait(page, action(page, "next"), step, state)
+    if step == "balance":
+        tap_and_wait(page, action(page, "next"), "selfie", "intro")
+        pass_selfie(page)
+    else:
+        tap_and_wait(page, action(page, "next"), step, state)
+
+
+CAMERA_SECONDS = 45  # the fake camera's loop is ~8 s; a selfie or a paper needs one good stretch
+
+
+def pass_selfie(page: Page) -> None:
+    """On selfie/intro: open the camera and wait while the face, the head turn and the match
+    happen (the fake camera plays the person's video); the balance follows."""
+    tap_and_wait(page, action(page, "next"))  # the camera state moves on by itself
+    expect(page.locator('main[data-step="balance"]')).to_be_visible(timeout=CAMERA_SECONDS * 1000)
+    settled(page, "balance", None)
+
+
+def show_papers(page: Page) -> None:
+    """On documents/camera: hold each paper up until the kiosk keeps it, then say it is readable."""
+    while main(page).get_attribute("data-state") == "camera":
+        expect(page.locator('main[data-state="check"]')).to_be_visible(
+            timeout=CAMERA_SECONDS * 1000)
+        expect(page.locator("main img.paper-photo")).to_be_visible()
+        tap_and_wait(page, action(page, "next"), None)
 
 
 def enter_birth_date(page: Page, birth: date, step: str = "balance",
@@ -234,7 +259,9 @@ def every_screen(page: Page, person: DemoPerson | None = None) -> Iterator[Scree
     enter_year(page, "19", "birth-date", "error")
     yield Screen("birth-date-year-error", "birth-date", "error")
     clear_keys(page, "year")
-    enter_year(page, str(person.birth_date.year), "balance")
+    enter_year(page, str(person.birth_date.year), "selfie", "intro")
+    yield Screen("selfie-intro", "selfie", "intro")
+    pass_selfie(page)
     expect(page.get_by_test_id("balance")).to_have_text(rupiah(person.balance))
     yield Screen("balance", "balance", None)
     tap_and_wait(page, action(page, "next"), "reason")

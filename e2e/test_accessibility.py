@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from e2e.journey import every_screen
 
 EXPECTED_SCREENS = ["welcome", "identify", "identify-error", "birth-date-day", "birth-date-month",
-                    "birth-date-year", "birth-date-year-error", "balance", "reason", "amount",
+                    "birth-date-year", "birth-date-year-error", "selfie-intro", "balance", "reason", "amount",
                     "bank-choose", "bank-list", "bank-account", "bank-account-error",
                     "bank-holder", "phone-choose", "phone-entry", "phone-error", "documents",
                     "review", "receipt", "survey", "identify-staff", "staff-coming",

@@ -35,7 +35,9 @@ from e2e.journey import (
     mark_stale,
     number_for,
     rupiah,
+    pass_selfie,
     settled,
+    show_papers,
     start,
     tap_and_wait,
     welcome,
@@ -130,8 +132,9 @@ def to_reason(page: Page, person: DemoPerson, by_taps: bool = False) -> None:
                            ("/birth-date", {"birth_date": person.birth_date.isoformat()})):
             answer = page.request.post(path, form={"csrf_token": token, **form})
             assert answer.ok, f"POST {path}: {answer.status} {answer.url}"
-        assert answer.url.endswith("/balance"), answer.url
-        goto(page, "/balance", "balance")
+        assert answer.url.endswith("/selfie"), answer.url
+        goto(page, "/selfie", "selfie", "intro")
+        pass_selfie(page)
         expect(page.get_by_test_id("balance")).to_have_text(rupiah(person.balance))
     tap_and_wait(page, action(page, "next"), "reason")
 
@@ -175,7 +178,10 @@ def bring_papers(page: Page, reason: str, have: tuple[str, ...] | None = None) -
         tap_and_wait(page, toggle, "documents")
         expect(page.locator(f'main [data-choice="have-{doc}"]')).to_have_attribute(
             "aria-pressed", "true")
-    tap_and_wait(page, action(page, "next"), "review")
+    tap_and_wait(page, action(page, "next"), "documents" if have else "review",
+                 "camera" if have else None)
+    show_papers(page)
+    settled(page, "review", None)
 
 
 def to_review(page: Page, person: DemoPerson, reason: str, by_taps: bool = False) -> None:
@@ -391,7 +397,9 @@ def test_back_returns_to_the_step_before_and_nothing_is_lost(page: Page):
     back("phone", "choose")
     choose(page, "keep", "documents")
     tap_and_wait(page, page.locator('main [data-choice="have-resignation_letter"]'), "documents")
-    tap_and_wait(page, action(page, "next"), "review")
+    tap_and_wait(page, action(page, "next"), "documents", "camera")
+    show_papers(page)
+    settled(page, "review", None)
     before = review_rows(page)
     assert person.phone in before and "1 / 1" in before
 

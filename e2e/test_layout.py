@@ -68,7 +68,8 @@ def test_every_button_is_a_big_target_with_room_around_it(oriented_page: Page, o
 @pytest.mark.parametrize("orientation", ["landscape"], indirect=True)
 @pytest.mark.parametrize("screen_name", [
     "welcome", "identify", "birth-date-day", "birth-date-month", "birth-date-year",
-    "balance", "reason", "amount", "bank-choose", "bank-list", "bank-account", "bank-holder",
+    "selfie-intro", "balance", "reason", "amount", "bank-choose", "bank-list", "bank-account",
+    "bank-holder",
     "phone-entry", "documents", "review", "receipt", "survey",
 ])
 def test_in_landscape_the_screen_does_not_scroll(oriented_page: Page, orientation, screen_name):

@@ -60,8 +60,14 @@ def attach_documents(session_id: str, claim_number: str) -> int:
 def end_visits(session_ids: Iterable[str]) -> None:
     """Apply the retention rules to what the ending visits kept (call before deleting them)."""
     ids = list(session_ids)
-    if not ids:
-        return
+    if ids:
+        # Not flushing the visit's own pending changes first: a second tap on Start over may
+        # find its visit already deleted by the first, and must not fail on updating it.
+        with db.session.no_autoflush:
+            _end_visits(ids)
+
+
+def _end_visits(ids: list[str]) -> None:
     hours = current_app.config["RETENTION_SELFIE_HOURS"]
     selfies = (Capture.session_id.in_(ids)) & (Capture.kind == SELFIE)
     if hours == 0:

@@ -203,8 +203,9 @@ def test_papers_are_asked_only_when_the_reason_needs_more_than_the_cards(demo):
     page = demo.post("/phone", data={"choice": "keep"}, follow_redirects=True)
     assert main_attr(page, "data-step") == "documents"
     assert re.findall(r'data-choice="(have-[a-z_]+)"', html(page)) == ["have-resignation_letter"]
-    toggled = demo.post("/documents", data={"toggle": "resignation_letter"})
-    assert 'aria-pressed="true"' in html(toggled)
+    toggled = demo.post("/documents", data={"toggle": "resignation_letter"},
+                        headers={"HX-Request": "true"})
+    assert toggled.status_code == 200 and 'aria-pressed="true"' in html(toggled)
 
 
 def test_missing_papers_mark_the_claim_for_staff_but_do_not_block_it(app, demo):
@@ -237,6 +238,8 @@ def test_a_paper_held_up_to_the_camera_is_straightened_shown_back_and_attached_f
     assert answers[-1]["state"] == "check"
     page = demo.get("/documents")
     assert main_attr(page, "data-state") == "check" and 'data-action="take-again"' in html(page)
+    swap = demo.get("/documents", headers={"HX-Request": "true"})  # the block htmx swaps in
+    assert swap.status_code == 200 and main_attr(swap, "data-state") == "check"
     photo = demo.get("/documents/photo")
     assert photo.mimetype == "image/jpeg" and photo.headers["Cache-Control"] == "no-store"
     assert photo.data[:2] == b"\xff\xd8"
