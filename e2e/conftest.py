@@ -43,6 +43,7 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",  # offline machine: no update checks, no field trials
     "--disable-component-update",
     "--disable-sync",
+    "--autoplay-policy=no-user-gesture-required",  # as the kiosk runs it (README): screens speak
     "--no-first-run",
     "--disable-features=Translate",
 ]
@@ -122,6 +123,10 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
         # Many wrong pairs on one kiosk within minutes are this suite, not an attack.
         "IDENTIFY_KIOSK_FAILURES": "100000",
         "PRINTER_URL": f"sim://{folder / 'receipts'}",
+        # The voice as a newcomer's kiosk has it (pyttsx3 + espeak-ng), synthesised on demand
+        # into the test's own folder rather than the project's prebuilt instance/voice.
+        "SPEECH": "pyttsx3",
+        "VOICE_DIR": str(folder / "voice"),
         "CORE_URL": "",
         "PYTHONUNBUFFERED": "1",
     })

@@ -23,7 +23,7 @@ from e2e.journey import (
     toolbar,
     welcome,
 )
-from kiosk.i18n import LANGUAGES
+from kiosk.i18n import SHORT_NAMES
 from kiosk.jht import group_number
 from kiosk.models import HelpRequest, StepEvent
 
@@ -89,8 +89,10 @@ def test_english_on_welcome_stays_through_to_the_balance(page: Page):
     tap_and_wait(page, page.locator('main [data-choice="en"]'), "welcome")
     expect(html).to_have_attribute("lang", "en")
     expect(page.locator('main [data-choice="en"]')).to_have_attribute("aria-pressed", "true")
-    # The toolbar now offers the way back to Indonesian, in Indonesian.
-    expect(page.locator("header.toolbar [data-choice='id']")).to_have_text(LANGUAGES["id"])
+    # The toolbar offers every language in its own words, the chosen one pressed.
+    expect(page.locator("header.toolbar [data-choice='id']")).to_have_text(SHORT_NAMES["id"])
+    expect(page.locator("header.toolbar [data-choice='en']")).to_have_attribute(
+        "aria-pressed", "true")
     heading = page.locator("main h1")
     expect(heading).to_have_text(english("Selamat datang", catalogue))
 

@@ -1,4 +1,4 @@
-"""The idle warning: spoken words come later; here, the warning, 'I am still here', and the wipe.
+"""The idle warning: spoken and shown, 'I am still here', and the wipe.
 
 The live server warns after IDLE_SECONDS=600 and gives IDLE_WARNING_SECONDS (30 by default);
 Playwright's clock moves the page's time on, so nobody waits ten minutes.
@@ -24,8 +24,12 @@ def test_a_quiet_screen_warns_and_still_here_keeps_the_visit(page: Page, db):
     page.clock.run_for(IDLE_MS + 2_000)
     expect(dialog).to_be_visible()
     expect(dialog.locator('[data-action="still-here"]')).to_be_focused()
+    spoken = dialog.locator('audio[data-voice="idle"]')
+    expect(spoken).to_have_attribute("data-voice-state", re.compile("^(playing|ended)$"),
+                                     timeout=15_000)
     page.locator('[data-action="still-here"]').click()
     expect(dialog).not_to_be_visible()
+    assert spoken.evaluate("audio => audio.paused") is True  # the warning stops being said
     expect(page.locator("main")).to_have_attribute("data-step", "identify")
 
 

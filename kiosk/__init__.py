@@ -35,12 +35,14 @@ def create_app(config: Mapping | None = None) -> Flask:
 
     from kiosk import devices, errors, security, sessions
     from kiosk.participant import bp as participant_bp
+    from kiosk.participant import voice
 
     devices.init_app(app)
     sessions.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     app.register_blueprint(participant_bp)
+    voice.init_app(app)
 
     from kiosk.cli import register_commands
 

@@ -8,11 +8,14 @@ from flask import Flask, current_app, url_for
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from hardware.errors import HardwareError
 from kiosk import captures, clock, sessions
 from kiosk.devices import KioskError, add_kiosk
 from kiosk.extensions import db
+from kiosk.i18n import LANGUAGES
 from kiosk.models import HelpRequest, Kiosk, KioskSession, utcnow
 from kiosk.participant.claim import identity_confirmed
+from kiosk.participant.voice import PERSONAL_HOURS
 from kiosk.participant.selfie import accept_by_staff
 from kiosk.roster.csv_import import (
     ImportFailed,
@@ -23,6 +26,7 @@ from kiosk.roster.csv_import import (
     parse_participants,
 )
 from kiosk.roster.demo import demo_people, write_demo
+from kiosk.voice import RATES, voice_for
 
 DEFAULT_BASE_URL = "http://127.0.0.1:5000"
 
@@ -30,6 +34,7 @@ participants_cli = AppGroup("participants", help="Load participant data (CSV imp
 kiosk_cli = AppGroup("kiosk", help="Register kiosks, list them and reset a stuck one.")
 identity_cli = AppGroup("identity", help="Confirm a participant's identity by hand.")
 retention_cli = AppGroup("retention", help="Delete what is kept past its time.")
+voice_cli = AppGroup("voice", help="The kiosk's spoken prompts.")
 
 
 # --- participants -----------------------------------------------------------------------------
@@ -213,10 +218,44 @@ def identity_accept_command(kiosk_id: str) -> None:
 
 @retention_cli.command("purge")
 def retention_purge_command() -> None:
-    """Delete kept selfies whose RETENTION_SELFIE_HOURS have passed."""
+    """Delete kept selfies whose RETENTION_SELFIE_HOURS have passed, and old personal audio."""
     deleted = captures.purge()
     db.session.commit()
-    click.echo(f"{deleted} kept image(s) deleted.")
+    spoken = current_app.extensions["voice"].personal.prune(PERSONAL_HOURS * 3600)
+    click.echo(f"{deleted} kept image(s) deleted; {spoken} spoken prompt(s) with personal facts "
+               "deleted.")
+
+
+# --- voice -------------------------------------------------------------------------------------
+
+
+@voice_cli.command("build")
+def voice_build_command() -> None:
+    """Synthesise every static prompt in every language at both speech rates."""
+    voice = current_app.extensions["voice"]
+    cache = voice.cache
+    removed = cache.sweep_partials()
+    todo = [(language, rate, text) for language, text in voice.static_prompts()
+            for rate in RATES.values()]
+    missing = [item for item in todo
+               if cache.get(item[0], voice_for(item[0]), item[1], item[2]) is None]
+    click.echo(f"{len(todo)} prompts ({len(LANGUAGES)} languages, {len(RATES)} speeds), "
+               f"{len(todo) - len(missing)} built already"
+               + (f"; {removed} unfinished files removed" if removed else ""))
+    failed: list[HardwareError] = []
+    with click.progressbar(missing, label="Building the voice", show_pos=True,
+                           show_eta=True) as bar:
+        for language, rate, text in bar:
+            try:
+                cache.ensure(language, voice_for(language), rate, text)
+            except HardwareError as exc:
+                failed.append(exc)
+    click.echo(f"Voice cache: {cache.count()} files, {cache.size_bytes() / 1e6:.1f} MB in "
+               f"{cache.root}")
+    if failed:
+        raise click.ClickException(
+            f"{len(failed)} prompts could not be synthesised ({failed[0]}); is espeak-ng "
+            "installed? The kiosk shows those screens without sound until they are built.")
 
 
 def register_commands(app: Flask) -> None:
@@ -225,3 +264,4 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(retention_cli)
     app.cli.add_command(participants_cli)
     app.cli.add_command(kiosk_cli)
+    app.cli.add_command(voice_cli)

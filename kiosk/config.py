@@ -94,6 +94,10 @@ def config_from_env(env: Mapping[str, str] | None = None, instance_dir: Path = I
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
         "KIOSK_TODAY": _date("KIOSK_TODAY", today_raw) if today_raw else None,
         "DEMO": env.get("DEMO", "0").strip() in {"1", "true", "yes"},
+        # The voice: pyttsx3 (espeak-ng) or tone (a test double that writes a quiet tone).
+        "SPEECH": env.get("SPEECH", "pyttsx3").strip(),
+        "SPEECH_TIMEOUT_SECONDS": _int(env, "SPEECH_TIMEOUT_SECONDS", 10, minimum=1),
+        "VOICE_DIR": env.get("VOICE_DIR", "").strip() or str(instance_dir / "voice"),
         "BABEL_DEFAULT_LOCALE": "id",
         "BABEL_TRANSLATION_DIRECTORIES": str(TRANSLATIONS_DIR),
         "SESSION_COOKIE_SAMESITE": "Strict",

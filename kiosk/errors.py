@@ -7,36 +7,35 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from kiosk import htmx
+from kiosk.voice.prompts import ERROR_PAGES
 
 
-def error_page(heading: str, message: str, status: int):
-    """Render a participant-friendly error screen with data-state="error"."""
+def error_page(name: str, status: int):
+    """Render the error screen `name` (kiosk.voice.prompts.ERROR_PAGES) with data-state="error"."""
+    from kiosk.participant.voice import screen_voice
+
+    heading, message = ERROR_PAGES[name]
     row = g.get("kiosk_session")
     return htmx.render("errors/page.html", status=status, step=row.step if row else "welcome",
-                       state="error", progress=None, heading=heading, message=message,
-                       kiosk_ok=g.get("kiosk") is not None)
+                       state="error", progress=None, heading=_(heading), message=_(message),
+                       kiosk_ok=g.get("kiosk") is not None,
+                       voice=screen_voice("error", name))
 
 
 def _http_error(exc: HTTPException):
     if exc.code == 404:
-        return error_page(_("Halaman tidak ada"), _("Halaman ini tidak ada. Tekan Mulai lagi."), 404)
+        return error_page("not_found", 404)
     if exc.code == 429:
-        return error_page(_("Tunggu sebentar"),
-                          _("Terlalu banyak percobaan dalam waktu singkat. Tunggu satu menit, "
-                            "atau tekan Panggil Petugas."), 429)
-    return error_page(_("Ada masalah"), _("Ada masalah di kiosk. Tekan Mulai lagi, atau tekan "
-                                          "Panggil Petugas."), exc.code or 500)
+        return error_page("too_many", 429)
+    return error_page("failed", exc.code or 500)
 
 
 def _csrf_error(_exc: CSRFError):
-    return error_page(_("Layar sudah lama terbuka"),
-                      _("Layar ini sudah lama terbuka. Tekan Mulai lagi untuk memulai dari awal."),
-                      400)
+    return error_page("expired", 400)
 
 
 def _server_error(_exc: Exception):
-    return error_page(_("Ada masalah"), _("Ada masalah di kiosk. Data Anda aman. Tekan Mulai lagi, "
-                                          "atau tekan Panggil Petugas."), 500)
+    return error_page("failed_safe", 500)
 
 
 def init_app(app: Flask) -> None:

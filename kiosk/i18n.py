@@ -7,8 +7,13 @@ from babel.dates import get_month_names
 from flask import Flask, g
 from flask_babel import format_date, format_decimal, get_locale
 
-# Shown on the welcome screen in their own words; Javanese and Sundanese come with the voice issue.
-LANGUAGES: dict[str, str] = {"id": "Bahasa Indonesia", "en": "English"}
+from kiosk.voice import prompts
+
+# Shown on the welcome screen in their own words, and shorter in the toolbar. Javanese and
+# Sundanese are spoken by the Indonesian voice (kiosk.voice).
+LANGUAGES: dict[str, str] = {"id": "Bahasa Indonesia", "en": "English", "jv": "Basa Jawa",
+                             "su": "Basa Sunda"}
+SHORT_NAMES: dict[str, str] = {"id": "Indonesia", "en": "English", "jv": "Jawa", "su": "Sunda"}
 DEFAULT_LANGUAGE = "id"
 
 
@@ -39,5 +44,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["rupiah"] = rupiah
     app.jinja_env.filters["long_date"] = long_date
     app.jinja_env.globals["LANGUAGES"] = LANGUAGES
+    app.jinja_env.globals["SHORT_NAMES"] = SHORT_NAMES
+    app.jinja_env.globals["words"] = prompts
     app.jinja_env.globals["month_name"] = month_name
     app.jinja_env.globals["current_language"] = lambda: str(get_locale())

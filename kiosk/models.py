@@ -87,6 +87,10 @@ class KioskSession(db.Model):
     event_token: Mapped[str] = mapped_column(String(32))
     language: Mapped[str] = mapped_column(String(5), default="id")
     large_text: Mapped[bool] = mapped_column(default=False)
+    # The voice, for this visit only: slower speech, speech off, volume (kiosk.participant.voice).
+    speech_slow: Mapped[bool] = mapped_column(default=False)
+    speech_off: Mapped[bool] = mapped_column(default=False)
+    speech_volume: Mapped[int] = mapped_column(default=2)
     step: Mapped[str] = mapped_column(String(30), default="welcome")
     participant_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id"))
     failed_pairs: Mapped[int] = mapped_column(default=0)

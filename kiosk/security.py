@@ -19,7 +19,7 @@ def _headers(response):
     response.headers.setdefault("Content-Security-Policy", CSP)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "same-origin")
-    if request.endpoint != "static":
+    if request.endpoint not in ("static", "voice.audio"):  # audio: kiosk.participant.voice
         # A shared screen: nothing of one participant may be kept for the next.
         response.headers["Cache-Control"] = "no-store"
     return response

@@ -57,15 +57,26 @@ def start(language: str) -> KioskSession:
 
 def end_kiosk_visits(kiosk_id: str) -> int:
     """Delete every visit on a kiosk and what it kept; return how many visits ended."""
-    ids = db.session.scalars(select(KioskSession.id).where(KioskSession.kiosk_id == kiosk_id)).all()
+    rows = db.session.scalars(select(KioskSession).where(KioskSession.kiosk_id == kiosk_id)).all()
+    ids = [row.id for row in rows]
+    _forget_voice(rows)
     captures.end_visits(ids)
     db.session.execute(delete(KioskSession).where(KioskSession.kiosk_id == kiosk_id))
     return len(ids)
 
 
+def _forget_voice(rows) -> None:
+    """Delete the spoken prompts with the visits' personal facts (kiosk.participant.voice)."""
+    voice = current_app.extensions.get("voice")
+    if voice is not None:
+        for row in rows:
+            voice.forget((row.data or {}).get("voice_personal", []))
+
+
 def wipe(row: KioskSession | None) -> None:
     """Delete a visit and everything it held; the step events stay, anonymous."""
     if row is not None:
+        _forget_voice([row])
         captures.end_visits([row.id])
         db.session.delete(row)
     session.pop(SESSION_KEY, None)

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 pybabel=".venv/bin/pybabel"
 case "${1:-}" in
   extract)
-    "$pybabel" extract --no-location --sort-output -F babel.cfg -k _l -k ngettext:1,2 \
+    "$pybabel" extract --no-location --sort-output -F babel.cfg -k _l -k N_ -k ngettext:1,2 \
       -o "${2:-translations/messages.pot}" kiosk ;;
   update)
     "$0" extract

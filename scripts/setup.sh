@@ -62,3 +62,8 @@ step "Compiling translations"
 # 5. The database schema (SQLite in instance/ unless DATABASE_URL says otherwise).
 step "Bringing the database up to date"
 .venv/bin/flask --app wsgi db upgrade
+
+# 6. The voice: every spoken prompt without a personal fact, made once (4 languages, 2 speeds),
+#    so no participant waits for one. Skips what is built; about a minute the first time.
+step "Building the voice"
+.venv/bin/flask --app wsgi voice build

@@ -36,6 +36,11 @@ def app(database_url, tmp_path):
     """Return an app on the migrated database; every table is emptied after the test."""
     application = create_app(config_for_tests(tmp_path, database_url))
     yield application
+    empty_tables(application)
+
+
+def empty_tables(application) -> None:
+    """Empty every table (the schema stays for the next test) and close the connections."""
     with application.app_context():
         db.session.rollback()
         for table in reversed(db.metadata.sorted_tables):

@@ -19,6 +19,9 @@ EDGE_MARGIN = 4  # px at DETECT_WIDTH: a page touching the border is partly outs
 MIN_SOLIDITY = 0.93  # area / convex hull area: lower means folded or curled
 MAX_CORNER_DRIFT = 0.025  # outline pixels off the quadrilateral, as a share of its perimeter
 MIN_BRIGHTNESS = 90
+# A page is much brighter than what is around it; Otsu splits even an empty desk in two, and
+# JPEG blocks (the browser posts JPEG) join its noise into page-sized blobs a few levels apart.
+MIN_CONTRAST = 25
 MIN_SHARPNESS = 1500.0  # variance of the Laplacian inside the page, at DETECT_WIDTH
 A4_RATIO = 297 / 210
 A4_SNAP = 0.15
@@ -77,6 +80,10 @@ def find_page(frame: np.ndarray) -> PageReport:
     inside = np.zeros_like(gray)
     cv2.drawContours(inside, [outline], -1, 255, -1)
     brightness = float(gray[inside > 0].mean())
+    around = gray[inside == 0]
+    if around.size and brightness - float(around.mean()) < MIN_CONTRAST:
+        return PageReport(PageAdvice.NO_PAGE, coverage=round(coverage, 3),
+                          brightness=round(brightness, 1))
     sharpness = float(cv2.Laplacian(gray, cv2.CV_64F)[cv2.erode(inside, np.ones((15, 15), np.uint8)) > 0].var()) \
         if area > 400 else 0.0
     x, y, w, h = cv2.boundingRect(outline)

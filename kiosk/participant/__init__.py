@@ -1,6 +1,5 @@
 """The participant's claim journey: one module per step, one template per step."""
 from flask import Blueprint, g
-from flask_babel import gettext as _
 
 bp = Blueprint("participant", __name__)
 
@@ -11,9 +10,7 @@ def _registered_kiosks_only():
     if g.get("kiosk") is None:
         from kiosk.errors import error_page
 
-        return error_page(_("Layar ini belum terdaftar"),
-                          _("Layar ini belum terdaftar sebagai kiosk. Minta petugas untuk "
-                            "mendaftarkannya."), 403)
+        return error_page("unregistered", 403)
 
 from kiosk.participant import (  # noqa: E402,F401
     amount,
@@ -28,6 +25,7 @@ from kiosk.participant import (  # noqa: E402,F401
     review,
     selfie,
     side,
+    voice,
     survey,
     welcome,
 )

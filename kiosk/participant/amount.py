@@ -1,17 +1,12 @@
 """Amount: gross, estimated tax and net, in figures and in words."""
 from flask import g, request
 from flask_babel import get_locale
-from num2words import num2words
 
 from kiosk.participant import bp
 from kiosk.participant.claim import identification_step, participant, picture
 from kiosk.participant.journey import advance, go, needs_session, show
-
-
-def in_words(amount: int) -> str:
-    """Spell an amount of rupiah in the participant's language."""
-    language = str(get_locale())
-    return f"{num2words(amount, lang=language if language == 'en' else 'id')} rupiah"
+from kiosk.participant.voice import screen_voice
+from kiosk.voice.spoken import Rupiah, amount_words
 
 
 @bp.route("/amount", methods=["GET", "POST"])
@@ -25,4 +20,6 @@ def amount():
     if request.method == "POST":
         return advance(row, "amount")
     return show("participant/amount.html", "amount", claim=claim,
-                net_words=in_words(claim.tax.net))
+                net_words=amount_words(claim.tax.net, str(get_locale())),
+                voice=screen_voice("amount", "staff" if claim.needs_staff else None, values={
+                    "net": Rupiah(claim.tax.net), "tax": Rupiah(claim.tax.tax)}))

@@ -6,6 +6,8 @@ from kiosk.jht import full_years_between, group_number, mask_name
 from kiosk.participant import bp
 from kiosk.participant.claim import identification_step, participant
 from kiosk.participant.journey import advance, go, needs_session, show
+from kiosk.participant.voice import screen_voice
+from kiosk.voice.spoken import Rupiah
 
 CHART_HEIGHT = 200
 
@@ -30,4 +32,5 @@ def balance():
     return show("participant/balance.html", "balance", record=record,
                 masked_name=mask_name(record.full_name), kpj=group_number(record.kpj),
                 member_years=full_years_between(record.membership_start, today()),
-                bars=contribution_bars(record.contributions), chart_height=CHART_HEIGHT)
+                bars=contribution_bars(record.contributions), chart_height=CHART_HEIGHT,
+                voice=screen_voice("balance", values={"amount": Rupiah(record.balance)}))

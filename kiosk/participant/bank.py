@@ -9,6 +9,7 @@ from kiosk.participant import bp
 from kiosk.participant.claim import identification_step, participant
 from kiosk.participant.journey import advance, back_within, go, needs_session, show
 from kiosk.participant.keypad import apply_key, digits_only
+from kiosk.participant.voice import screen_voice
 from kiosk.roster.csv_import import BANK_ACCOUNT_DIGITS, BANK_CODES
 
 
@@ -47,7 +48,15 @@ def _screen(state: str, record, error: str | None = None, account: str = "", sta
                 masked=mask_account(record.bank_account),
                 banks=[{"value": code, "text": code} for code in BANK_CODES],
                 entry=g.kiosk_session.data.get("bank_entry", {}),
-                bank=g.kiosk_session.data.get("bank", {}))
+                bank=g.kiosk_session.data.get("bank", {}), voice=_voice(state, error))
+
+
+def _voice(state: str, error: str | None):
+    """The holder screen first says why staff check the account; the others, a typing error."""
+    if state == "holder":
+        holder = g.kiosk_session.data.get("bank", {}).get("holder")
+        return screen_voice("bank", state, "bank_holder" if holder == "mismatch" else "bank_unverified")
+    return screen_voice("bank", state, error)
 
 
 @bp.route("/bank", methods=["GET", "POST"])

@@ -9,7 +9,7 @@ for staff (kiosk/captures.py); a visit that ends without a claim takes them with
 from __future__ import annotations
 
 from flask import abort, g, jsonify, make_response, request, url_for
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 
 from kiosk import captures, sessions
 from kiosk.biometrics import Steady, decode_jpeg
@@ -18,20 +18,23 @@ from kiosk.paper import PageAdvice, encode_jpeg, find_page, straighten
 from kiosk.participant import bp
 from kiosk.participant.claim import identification_step, participant, picture
 from kiosk.participant.journey import advance, back_within, go, needs_session, show, skip_when
+from kiosk.participant.voice import cue_voice
+from kiosk.voice.prompts import PAPER_ADVICE
 
 FRAME_MAX_BYTES = 2_000_000
 # Why a paper was not photographed: the participant said so, or the camera (camera.js) failed.
 SKIP_PROBLEMS = ("skipped", "missing", "refused", "unplugged", "error")
 
-PAGE_WORDS = {
-    PageAdvice.NO_PAGE: _l("Pegang surat Anda di depan kamera."),
-    PageAdvice.CLOSER: _l("Dekatkan surat ke kamera."),
-    PageAdvice.IN_FRAME: _l("Geser surat ke tengah. Seluruh halaman harus terlihat."),
-    PageAdvice.FLATTEN: _l("Luruskan surat. Jangan dilipat."),
-    PageAdvice.MORE_LIGHT: _l("Terlalu gelap. Dekatkan surat ke lampu."),
-    PageAdvice.HOLD_STILL: _l("Tahan, jangan bergerak."),
-    PageAdvice.GOOD: _l("Bagus. Tahan sebentar."),
-}
+
+
+def page_words(code: str) -> str:
+    """The paper advice as shown and spoken (codes: kiosk.paper.PageAdvice)."""
+    return _(PAPER_ADVICE[code])
+
+
+def _advice_body(code: str, progress: float = 0.0) -> dict:
+    return {"state": "camera", "advice": str(code), "text": page_words(code),
+            "voice": cue_voice("paper-advice", str(code)), "progress": progress}
 
 
 @skip_when("documents")
@@ -95,7 +98,7 @@ def documents():
     if paper:
         advice = paper.get("advice") or PageAdvice.NO_PAGE
         return show("participant/documents.html", "documents", state=paper["phase"], claim=claim,
-                    paper=paper, advice=advice, advice_text=PAGE_WORDS[PageAdvice(advice)])
+                    paper=paper, advice=advice, advice_text=page_words(advice))
     have = list(row.data.get("documents", []))
     if request.method == "POST":
         doc = request.form.get("toggle")
@@ -122,8 +125,7 @@ def documents_frame():
         abort(413)
     frame = decode_jpeg(request.get_data(cache=False))
     if frame is None:
-        return jsonify({"state": "camera", "advice": PageAdvice.NO_PAGE,
-                        "text": str(PAGE_WORDS[PageAdvice.NO_PAGE]), "progress": 0}), 400
+        return jsonify(_advice_body(PageAdvice.NO_PAGE)), 400
     report = find_page(frame)
     steady = Steady.from_dict(paper["steady"])
     shown, progress, ready = steady.update(report.advice)
@@ -136,8 +138,7 @@ def documents_frame():
         captures.keep(row.id, captures.DOCUMENT, encode_jpeg(straighten(frame, report)),
                       report.quality, document=paper["doc"])
         paper["best"] = report.quality
-    body = {"state": "camera", "advice": str(shown), "text": str(PAGE_WORDS[PageAdvice(shown)]),
-            "progress": round(progress, 2)}
+    body = _advice_body(shown, round(progress, 2))
     if ready and paper["best"] is not None:
         paper["phase"] = "check"
         sessions.record_event(row, "documents", "page_kept")

@@ -14,6 +14,7 @@ from kiosk.models import FailedIdentification, KioskSession, utcnow
 from kiosk.participant import bp
 from kiosk.participant.journey import go, needs_session, policy, show
 from kiosk.participant.keypad import apply_key, digits_only
+from kiosk.participant.voice import screen_voice
 
 MAX_DIGITS = 16
 
@@ -39,8 +40,8 @@ def _screen(number: str, error: str | None = None, status: int = 200):
     return show("participant/identify.html", "identify",
                 state="error" if error else None, status=status,
                 number=number, grouped=group_number(number) if len(number) in (11, 16) else "",
-                error=error,
-                digit_count=len(number), failed_pairs=row.failed_pairs)
+                error=error, digit_count=len(number), failed_pairs=row.failed_pairs,
+                voice=screen_voice("identify", None, error, {"n": len(number)}))
 
 
 @bp.route("/identify", methods=["GET", "POST"])

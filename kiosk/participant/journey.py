@@ -132,7 +132,16 @@ def needs_session(view):
 
 
 def show(template: str, step: str, state: str | None = None, status: int = 200, **context):
-    """Render a participant screen and remember it as the visit's current step."""
+    """Render a participant screen and remember it as the visit's current step.
+
+    The screen speaks `voice` (kiosk.participant.voice.screen_voice); by default the prompt of
+    `step/part` or `step/state`, after the words for the `error` shown.
+    """
+    from kiosk.participant.voice import screen_voice
+
+    if context.get("voice") is None:
+        sub = context.get("part") or (state if state != "error" else None)
+        context["voice"] = screen_voice(step, sub, context.get("error"))
     row = g.get("kiosk_session")
     if row is not None and row.step != step:
         row.step = step

@@ -8,6 +8,7 @@ from kiosk.clock import today
 from kiosk.participant import bp
 from kiosk.participant.claim import identification_step, participant, statuses
 from kiosk.participant.journey import advance, go, needs_session, show
+from kiosk.participant.voice import screen_voice
 
 
 # Reasons that open within this many days are listed with their date; later ones would be noise
@@ -32,8 +33,9 @@ def reason():
             row.data["reason"] = chosen
             return advance(row, "reason", f"reason_{chosen}")
     horizon = today() + timedelta(days=LATER_HORIZON_DAYS)
-    return show("participant/reason.html", "reason",
-                available=[s for s in all_statuses if s.available],
+    available = [s for s in all_statuses if s.available]
+    return show("participant/reason.html", "reason", available=available,
+                voice=screen_voice("reason", None if available else "none"),
                 later=[s for s in all_statuses
                        if not s.available and s.available_from and s.available_from <= horizon],
                 chosen=row.data.get("reason"))

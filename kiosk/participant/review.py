@@ -1,7 +1,7 @@
 """Review: every choice on one screen, each with a way to change it; one big Submit."""
 import secrets
 
-from flask import g, request
+from flask import g, get_template_attribute, request
 
 from kiosk import captures, sessions
 from kiosk.core import ClaimDraft, get_core
@@ -10,8 +10,15 @@ from kiosk.participant import bp
 from kiosk.participant.bank import mask_account
 from kiosk.participant.claim import identification_step, participant, picture
 from kiosk.participant.journey import go, needs_session, show
+from kiosk.participant.voice import screen_voice
+from kiosk.voice.spoken import Rupiah
 
 CHANGEABLE = ("reason", "bank", "phone", "documents")
+
+
+def reason_name(code: str) -> str:
+    """The reason's name as every screen shows it (components/labels.html)."""
+    return str(get_template_attribute("components/labels.html", "reason_name")(code)).strip()
 
 
 @bp.route("/review", methods=["GET", "POST"])
@@ -31,7 +38,10 @@ def review():
     # One key per visit: a double tap, Back then Submit, or a replayed request make one claim.
     row.data.setdefault("claim_key", secrets.token_hex(16))
     return show("participant/review.html", "review", claim=claim,
-                account=mask_account(claim.bank_account))
+                account=mask_account(claim.bank_account),
+                voice=screen_voice("review", "staff" if claim.needs_staff else None, values={
+                    "reason": reason_name(claim.reason.value), "net": Rupiah(claim.tax.net),
+                    "bank": claim.bank_name}))
 
 
 @bp.post("/review/change")

@@ -15,7 +15,7 @@ from __future__ import annotations
 from statistics import median
 
 from flask import abort, current_app, g, jsonify, request, url_for
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 
 from kiosk import captures, sessions
 from kiosk.biometrics import (
@@ -36,36 +36,20 @@ from kiosk.models import HelpRequest, utcnow
 from kiosk.participant import bp
 from kiosk.participant.claim import identity_confirmed
 from kiosk.participant.journey import advance, back_within, go, needs_session, show, skip_when
+from kiosk.participant.voice import cue_voice, screen_voice
+from kiosk.voice.prompts import SELFIE_ADVICE, SELFIE_RETRY, SELFIE_STAFF_WHY, SELFIE_TURN
 
 FRAME_MAX_BYTES = 2_000_000  # a 1280x720 JPEG is ~150 kB; anything far larger is not a frame
 BASELINE_FRAMES = 12  # the good frames whose head angle is the participant's own "straight"
 CAMERA_MAX_FRAMES = 120  # about 30 s with a face in view but no steady good picture: a try
 
-# What the participant hears and reads for each piece of advice (codes: kiosk.biometrics.Advice).
-ADVICE_WORDS = {
-    Advice.NO_FACE: _l("Lihat ke layar. Wajah Anda belum terlihat."),
-    Advice.MANY_FACES: _l("Hanya satu orang di depan kamera."),
-    Advice.CLOSER: _l("Mendekat sedikit ke layar."),
-    Advice.BACK: _l("Mundur sedikit dari layar."),
-    Advice.CENTRE: _l("Geser wajah Anda ke tengah lingkaran."),
-    Advice.MORE_LIGHT: _l("Wajah Anda terlalu gelap. Minta petugas menyalakan lampu."),
-    Advice.BACKLIT: _l("Ada cahaya terang di belakang Anda. Geser sedikit."),
-    Advice.HOLD_STILL: _l("Tahan, jangan bergerak."),
-    Advice.LOOK_STRAIGHT: _l("Lihat lurus ke layar."),
-    Advice.OPEN_EYES: _l("Buka mata Anda."),
-    Advice.GLASSES: _l("Lepaskan kacamata Anda."),
-    Advice.GOOD: _l("Bagus. Tahan sebentar."),
-}
-# Why a try did not succeed, said when the camera opens again.
-RETRY_WORDS = {
-    "turn": _l("Kami belum melihat kepala Anda menoleh. Coba lagi pelan-pelan."),
-    "no_match": _l("Foto belum cocok. Lepaskan kacamata dan topi, lalu coba lagi."),
-    "lost": _l("Foto tadi kurang jelas. Coba lagi."),
-}
-TURN_WORDS = _l("Menoleh pelan ke samping, lalu kembali melihat ke layar.")
-# Why the kiosk called a staff member to this step.
-STAFF_WHY = ("tries", "uncertain", "preferred", "no_photo", "camera_missing", "camera_refused",
-             "camera_unplugged", "camera_error")
+# Why the kiosk called a staff member to this step (their words: kiosk.voice.prompts).
+STAFF_WHY = tuple(SELFIE_STAFF_WHY)
+
+
+def advice_words(code: str) -> str:
+    """The advice as shown and spoken (codes: kiosk.biometrics.Advice)."""
+    return _(SELFIE_ADVICE[code])
 
 
 def _state(row) -> dict:
@@ -145,10 +129,13 @@ def selfie():
         _call_staff(row, state, "no_photo")
     phase = state.get("phase", "intro")
     advice = state.get("advice") or Advice.NO_FACE
+    retry = state.get("retry") or ""
+    said_first = state.get("why") if phase == "staff" else retry
     return show("participant/selfie.html", "selfie", state=phase, selfie=state, demo=demo,
                 tries_left=current_app.config["SELFIE_TRIES"] - state.get("tries", 0),
-                advice=advice, advice_text=ADVICE_WORDS[Advice(advice)],
-                retry_text=RETRY_WORDS.get(state.get("retry") or ""), turn_text=TURN_WORDS)
+                advice=advice, advice_text=advice_words(advice),
+                retry_text=_(SELFIE_RETRY[retry]) if retry in SELFIE_RETRY else "",
+                turn_text=_(SELFIE_TURN), voice=screen_voice("selfie", phase, said_first))
 
 
 @bp.post("/selfie/start")
@@ -188,10 +175,11 @@ def selfie_camera_failed():
 def _answer(state: dict, progress: float = 0.0, status: int = 200):
     """The frame's answer: the sub-state, the advice to show and speak, the progress."""
     advice = state.get("advice") or Advice.NO_FACE
-    body = {"state": state["phase"], "advice": advice, "text": str(ADVICE_WORDS[Advice(advice)]),
-            "progress": round(progress, 2)}
+    body = {"state": state["phase"], "advice": advice, "text": advice_words(advice),
+            "voice": cue_voice("selfie-advice", advice), "progress": round(progress, 2)}
     if state["phase"] == "liveness":
-        body["challenge"] = str(TURN_WORDS)
+        body["challenge"] = _(SELFIE_TURN)
+        body["challenge_voice"] = cue_voice("selfie-turn", "turn")
     if state["phase"] not in ("camera", "liveness"):
         body["next"] = url_for("participant.selfie")
     return jsonify(body), status

@@ -18,7 +18,7 @@ from kiosk.participant.journey import (
 )
 
 
-def _visit() -> KioskSession:
+def visit() -> KioskSession:
     """Return the visit in progress, or begin one on the welcome screen."""
     return g.kiosk_session or sessions.start(DEFAULT_LANGUAGE)
 
@@ -54,7 +54,7 @@ def start_over():
 @bp.post("/language")
 def language():
     choice = request.form.get("language", DEFAULT_LANGUAGE)
-    row = _visit()
+    row = visit()
     row.language = choice if choice in LANGUAGES else DEFAULT_LANGUAGE
     db.session.commit()
     return go(row.step)
@@ -62,7 +62,7 @@ def language():
 
 @bp.post("/text-size")
 def text_size():
-    row = _visit()
+    row = visit()
     row.large_text = not row.large_text
     db.session.commit()
     return go(row.step)
@@ -78,7 +78,7 @@ def still_here():
 
 @bp.post("/call-staff")
 def call_staff():
-    row = _visit()
+    row = visit()
     open_request = db.session.query(HelpRequest).filter_by(
         kiosk_id=row.kiosk_id, reason="asked", status="open").first()
     if open_request is None:

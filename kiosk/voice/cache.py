@@ -13,6 +13,7 @@ Pure Python: no Flask here.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import re
@@ -53,12 +54,19 @@ class VoiceCache:
     # -- keys and paths --------------------------------------------------------------------
 
     @staticmethod
-    def key(language: str, voice: str, rate: int, text: str) -> str:
-        """sha256 (hex) of the language, voice, rate and normalised text."""
+    def key(language: str, voice: str, rate: int, text: str, secret: bytes = b"") -> str:
+        """sha256 (hex) of the language, voice, rate and normalised text.
+
+        With a `secret` it is an HMAC-sha256: a prompt with a personal fact in it (a balance)
+        gets a key, and so an address in a log, that nobody can match to its text by hashing
+        guesses. Static prompts use no secret, so their prebuilt files outlive a new SECRET_KEY.
+        """
         if isinstance(rate, bool) or not isinstance(rate, int):
             raise TypeError("rate must be an int (words per minute)")
         payload = json.dumps([KEY_VERSION, language, voice, rate, normalize_text(text)],
                              ensure_ascii=False, separators=(",", ":"))
+        if secret:
+            return hmac.new(secret, payload.encode("utf-8"), hashlib.sha256).hexdigest()
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
     def path(self, key: str) -> Path:
@@ -69,12 +77,14 @@ class VoiceCache:
 
     # -- reading and filling ---------------------------------------------------------------
 
-    def get(self, language: str, voice: str, rate: int, text: str) -> Path | None:
+    def get(self, language: str, voice: str, rate: int, text: str,
+            secret: bytes = b"") -> Path | None:
         """The cached WAV's path if a complete one is there, else None."""
-        path = self.path(self.key(language, voice, rate, text))
+        path = self.path(self.key(language, voice, rate, text, secret))
         return path if wav_is_complete(path) else None
 
-    def ensure(self, language: str, voice: str, rate: int, text: str) -> Path:
+    def ensure(self, language: str, voice: str, rate: int, text: str,
+               secret: bytes = b"") -> Path:
         """The cached WAV's path, synthesising it first if missing.
 
         Raises ValueError for a bad request and a HardwareError subclass when synthesis fails;
@@ -83,7 +93,7 @@ class VoiceCache:
         text = normalize_text(text)
         if not text:
             raise ValueError("text to speak is empty")
-        key = self.key(language, voice, rate, text)
+        key = self.key(language, voice, rate, text, secret)
         path = self.path(key)
         if wav_is_complete(path):
             return path
@@ -119,6 +129,19 @@ class VoiceCache:
     def count(self) -> int:
         """Number of cached WAV files."""
         return sum(1 for _ in self._files())
+
+    def prune(self, older_than: float) -> int:
+        """Delete cached files made more than `older_than` seconds ago; return how many."""
+        removed = 0
+        cutoff = time.time() - older_than
+        for path in list(self._files()):
+            try:
+                if path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    removed += 1
+            except FileNotFoundError:
+                pass
+        return removed
 
     def sweep_partials(self, older_than: float = 3600.0) -> int:
         """Delete temporary files left by killed processes; return how many were removed."""

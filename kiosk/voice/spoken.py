@@ -10,11 +10,15 @@ come from Babel's locale for the language (Sundanese has its own spellings, e.g.
     digits_in_groups("1234 56 78901 2", (4, 2, 5, 1), "id")
         -> "satu dua tiga empat, lima enam, tujuh delapan sembilan nol satu, dua"
 
+`say(value, language)` picks the right one by the value's type: `Rupiah`, `date`, `Digits`, a
+plain int (a count) or a str (already words, e.g. a translated reason).
+
 Pure Python: no Flask here.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
 
@@ -99,3 +103,30 @@ def digits_in_groups(number: str, groups: tuple[int, ...], language: str) -> str
         spoken.append(" ".join(words[int(digit)] for digit in digits[position:position + size]))
         position += size
     return GROUP_SEPARATOR.join(spoken)
+
+
+class Rupiah(int):
+    """An amount of money: said as words followed by "rupiah"."""
+
+
+@dataclass(frozen=True)
+class Digits:
+    """A number said digit by digit in groups (a claim number: `1234 56 78901 2`)."""
+
+    number: str
+    groups: tuple[int, ...]
+
+
+def say(value: object, language: str) -> str:
+    """A dynamic fact as the voice says it in `language` (see the module docstring)."""
+    if isinstance(value, Rupiah):
+        return amount_words(int(value), language)
+    if isinstance(value, date):
+        return date_words(value, language)
+    if isinstance(value, Digits):
+        return digits_in_groups(value.number, value.groups, language)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return number_words(value, language)
+    if isinstance(value, str):
+        return value
+    raise TypeError(f"cannot say a {type(value).__name__}")

@@ -65,3 +65,13 @@ def test_an_angled_page_comes_out_upright_readable_and_a4_shaped():
                                    np.full((8, 8, 3), 255, np.uint8), None])
 def test_blank_tiny_and_missing_frames_are_no_page(frame):
     assert find_page(frame).advice == PageAdvice.NO_PAGE
+
+
+def test_an_empty_desk_sent_as_jpeg_is_no_page():
+    """Found by the voice tests: JPEG blocks joined the desk's noise into a page-sized blob that
+    Otsu split off, so an empty camera said "move the paper to the centre"."""
+    from kiosk.biometrics import decode_jpeg
+
+    for quality in (70, 85, 95):
+        ok, data = cv2.imencode(".jpg", paperkit.no_page(), [cv2.IMWRITE_JPEG_QUALITY, quality])
+        assert find_page(decode_jpeg(data.tobytes())).advice == PageAdvice.NO_PAGE, quality

@@ -83,6 +83,22 @@ def test_language_voice_and_rate_mapping():
 # Keys and paths
 
 
+
+
+def test_with_a_secret_the_key_is_an_hmac_that_guessing_the_text_cannot_reproduce():
+    text = "Uang JHT Anda dua belas juta rupiah."
+    keys = {VoiceCache.key(*ID, text), VoiceCache.key(*ID, text, b"s1"), VoiceCache.key(*ID, text, b"s2")}
+    assert len(keys) == 3 and VoiceCache.key(*ID, text, b"s1") == VoiceCache.key(*ID, text, b"s1")
+
+
+def test_a_secret_key_finds_its_own_file(tmp_path):
+    cache = VoiceCache(tmp_path, RecordingSynthesizer())
+    path = cache.ensure(*ID, "Nomor klaim Anda satu dua.", secret=b"s1")
+    assert path.stem == cache.key(*ID, "Nomor klaim Anda satu dua.", b"s1")
+    assert cache.get(*ID, "Nomor klaim Anda satu dua.", secret=b"s1") == path
+    assert cache.get(*ID, "Nomor klaim Anda satu dua.") is None
+
+
 def test_key_is_a_stable_sha256_hex():
     key = VoiceCache.key(*ID, "Selamat datang")
     assert len(key) == 64 and int(key, 16) >= 0

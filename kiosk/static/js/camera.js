@@ -100,12 +100,17 @@
     function answer(body) {
       if (state.stopped || !body) return;
       var main = document.querySelector("main");
-      if (body.state && main) main.dataset.state = body.state;
+      var entering = body.state && main && main.dataset.state !== body.state;
+      if (entering) main.dataset.state = body.state;
       if (advice && advice.dataset.advice !== body.advice) {
         advice.dataset.advice = body.advice;
         advice.textContent = body.text;
         emit("kiosk:announce", body.text);
+        // Spoken too (voice.js); while the head turns, only a lost face is worth interrupting for.
+        if (body.voice && !(body.state === "liveness" && body.advice === "good")) emit("kiosk:speak", body.voice);
       }
+      // The head-turn challenge starts: say how.
+      if (entering && body.challenge_voice) emit("kiosk:speak", body.challenge_voice);
       if (progress && typeof body.progress === "number") progress.value = body.progress;
       // Someone in front of the camera is not idle, even without touching the screen.
       if (body.advice !== "no-face") emit("kiosk:activity");

@@ -24,14 +24,17 @@
     var m = main();
     if (m) m.removeAttribute("aria-busy");
   });
+  // The live region says what the voice says (voice.js), so a screen-reader user and a listener
+  // get the same words; a screen without a voice announces its error summary or heading.
   document.addEventListener("htmx:afterSettle", function () {
     var summary = document.querySelector("main .error-summary");
     var heading = document.querySelector("main h1");
+    var voice = document.querySelector("main audio[data-voice]");
     var target = summary || heading;
     if (!target) return;
     if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
     target.focus();
-    announce(target.textContent.replace(/\s+/g, " ").trim());
+    announce(voice ? voice.dataset.text : target.textContent.replace(/\s+/g, " ").trim());
   });
 
   // Keypad: digits go into the input the keypad names, grouped as the card prints them.
@@ -108,6 +111,7 @@
       if (quiet >= idleSeconds && !dialog.open) {
         dialog.showModal();
         announce(dialog.querySelector("h2").textContent);
+        document.dispatchEvent(new CustomEvent("kiosk:idle"));
       }
       if (dialog.open) {
         var left = Math.max(0, Math.ceil(idleSeconds + warnSeconds - quiet));

@@ -1,0 +1,290 @@
+"""The prompt catalogue: what each participant screen says aloud, by message id.
+
+A screen is named by its step, or `step/sub` for a screen inside a step (a birth-date part, a
+selfie phase, a bank sub-screen). Its `Prompt` is a list of message ids (Indonesian source
+strings, translated where they are spoken): what this screen is and the one thing to do. Some
+screens first say one thing chosen by a code (`before`): an error in what was typed, why a selfie
+try did not succeed, why a staff member is coming. Placeholders (`%(amount)s`) are the dynamic
+facts, filled with words by `kiosk.voice.spoken.say` (amounts, dates and claim numbers as a
+listener needs them).
+
+The same message ids are what the screens show, so a screen and its voice never disagree; the
+selfie and paper advice and the typing errors live here and nowhere else.
+
+Pure Python: no Flask here. `gettext` is passed in by the caller.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+Gettext = Callable[[str], str]
+
+_FIELD = re.compile(r"%\((\w+)\)s")
+_END = (".", "?", "!")
+
+
+def N_(message: str) -> str:
+    """Mark a message id for extraction; it is translated where it is spoken or shown."""
+    return message
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """What one screen says: `parts` in order, after the `before` text its code picks."""
+
+    parts: tuple[str, ...]
+    before: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+
+    def fields(self, code: str | None = None) -> frozenset[str]:
+        """The placeholders the screen's text needs (with `code`'s before-text)."""
+        found = set()
+        for message in self.messages(code):
+            found.update(_FIELD.findall(message))
+        return frozenset(found)
+
+    def messages(self, code: str | None = None) -> tuple[str, ...]:
+        """The message ids spoken, in order, for `code` (unknown codes say nothing extra)."""
+        first = (self.before[code],) if code in self.before else ()
+        return first + self.parts
+
+
+def _prompt(*parts: str, before: Mapping[str, str] | None = None) -> Prompt:
+    return Prompt(tuple(parts), MappingProxyType(dict(before or {})))
+
+
+# --- words shared by several screens ---------------------------------------------------------
+
+PRESS_NEXT = N_("Tekan Lanjut.")
+PRESS_NEXT_WHEN_DONE = N_("Tekan Lanjut jika sudah.")
+PRESS_A_CHOICE = N_("Tekan salah satu pilihan.")
+STAFF_WILL_CHECK_CLAIM = N_("Petugas akan memeriksa klaim ini sebelum dibayar.")
+
+# Typing errors, shown in the error summary and spoken before the screen's prompt.
+IDENTIFY_ERRORS = {
+    "empty": N_("Masukkan nomor kartu Anda dulu."),
+    "not_digits": N_("Nomor hanya berisi angka. Periksa lagi nomor di kartu Anda."),
+    "wrong_length": N_("Nomor ini punya %(n)s angka. Nomor kartu BPJS punya 11 angka. "
+                       "Nomor KTP punya 16 angka."),
+    "impossible_nik": N_("Nomor KTP ini tidak mungkin benar. Periksa lagi nomor di KTP Anda."),
+    "wrong_pair": N_("Nomor dan tanggal lahir tidak cocok dengan data kami. Periksa nomor di kartu "
+                     "Anda dan tanggal lahir Anda, lalu coba lagi."),
+}
+BIRTH_DATE_ERRORS = {
+    "year": N_("Ketik tahun lahir dengan 4 angka, misalnya 1968."),
+    "impossible_date": N_("Tanggal itu tidak ada di kalender. Pilih tanggal lahir Anda lagi."),
+}
+BANK_ERRORS = {
+    "account_length": N_("Nomor rekening punya 6 sampai 20 angka. Periksa buku tabungan Anda."),
+}
+PHONE_ERRORS = {
+    "mobile": N_("Nomor HP dimulai dengan 08 dan punya 10 sampai 13 angka."),
+}
+
+# Selfie advice, one per kiosk.biometrics.Advice code: shown big and spoken as it changes.
+SELFIE_ADVICE = {
+    "no-face": N_("Lihat ke layar. Wajah Anda belum terlihat."),
+    "many-faces": N_("Hanya satu orang di depan kamera."),
+    "closer": N_("Mendekat sedikit ke layar."),
+    "back": N_("Mundur sedikit dari layar."),
+    "centre": N_("Geser wajah Anda ke tengah lingkaran."),
+    "more-light": N_("Wajah Anda terlalu gelap. Minta petugas menyalakan lampu."),
+    "backlit": N_("Ada cahaya terang di belakang Anda. Geser sedikit."),
+    "hold-still": N_("Tahan, jangan bergerak."),
+    "look-straight": N_("Lihat lurus ke layar."),
+    "open-eyes": N_("Buka mata Anda."),
+    "glasses": N_("Lepaskan kacamata Anda."),
+    "good": N_("Bagus. Tahan sebentar."),
+}
+# The head-turn challenge, shown and spoken when it starts.
+SELFIE_TURN = N_("Menoleh pelan ke samping, lalu kembali melihat ke layar.")
+# Why a selfie try did not succeed, said when the camera opens again.
+SELFIE_RETRY = {
+    "turn": N_("Kami belum melihat kepala Anda menoleh. Coba lagi pelan-pelan."),
+    "no_match": N_("Foto belum cocok. Lepaskan kacamata dan topi, lalu coba lagi."),
+    "lost": N_("Foto tadi kurang jelas. Coba lagi."),
+}
+# Why the kiosk called a staff member to the selfie step.
+SELFIE_STAFF_WHY = {
+    "tries": N_("Foto belum berhasil. Itu tidak apa-apa, akun Anda tidak diblokir."),
+    "uncertain": N_("Kami belum yakin foto ini cocok. Petugas akan memastikannya."),
+    "no_photo": N_("Kami belum punya foto Anda untuk dicocokkan."),
+    "preferred": N_("Anda memilih dibantu petugas."),
+    "camera_missing": N_("Kamera kiosk ini tidak ditemukan."),
+    "camera_refused": N_("Kamera kiosk ini tidak bisa dipakai."),
+    "camera_unplugged": N_("Kamera kiosk ini terputus."),
+    "camera_error": N_("Kamera kiosk ini tidak bisa dipakai."),
+}
+# Paper advice, one per kiosk.paper.PageAdvice code.
+PAPER_ADVICE = {
+    "no-page": N_("Pegang surat Anda di depan kamera."),
+    "closer": N_("Dekatkan surat ke kamera."),
+    "in-frame": N_("Geser surat ke tengah. Seluruh halaman harus terlihat."),
+    "flatten": N_("Luruskan surat. Jangan dilipat."),
+    "more-light": N_("Terlalu gelap. Dekatkan surat ke lampu."),
+    "hold-still": N_("Tahan, jangan bergerak."),
+    "good": N_("Bagus. Tahan sebentar."),
+}
+# Why a bank account goes to staff (also shown on the review and the receipt).
+BANK_HOLDER = {
+    "bank_holder": N_("Nama di rekening tidak sama dengan nama Anda. Petugas akan memeriksanya."),
+    "bank_unverified": N_("Kami belum bisa memeriksa rekening baru ini. Petugas akan memeriksa "
+                          "buku tabungan Anda."),
+}
+
+# The error screens: heading, then message (kiosk/errors.py).
+ERROR_PAGES = {
+    "not_found": (N_("Halaman tidak ada"), N_("Halaman ini tidak ada. Tekan Mulai lagi.")),
+    "too_many": (N_("Tunggu sebentar"),
+                 N_("Terlalu banyak percobaan dalam waktu singkat. Tunggu satu menit, atau tekan "
+                    "Panggil Petugas.")),
+    "failed": (N_("Ada masalah"),
+               N_("Ada masalah di kiosk. Tekan Mulai lagi, atau tekan Panggil Petugas.")),
+    "failed_safe": (N_("Ada masalah"),
+                    N_("Ada masalah di kiosk. Data Anda aman. Tekan Mulai lagi, atau tekan "
+                       "Panggil Petugas.")),
+    "expired": (N_("Layar sudah lama terbuka"),
+                N_("Layar ini sudah lama terbuka. Tekan Mulai lagi untuk memulai dari awal.")),
+    "unregistered": (N_("Layar ini belum terdaftar"),
+                     N_("Layar ini belum terdaftar sebagai kiosk. Minta petugas untuk "
+                        "mendaftarkannya.")),
+}
+
+_TITLE_NUMBER = N_("Nomor kartu Anda")
+_TYPE_NUMBER = N_("Ketik nomor di kartu BPJS Anda atau nomor KTP Anda")
+
+SCREENS: dict[str, Prompt] = {
+    "welcome": _prompt(
+        N_("Selamat datang"),
+        N_("Di sini Anda bisa mengambil uang JHT Anda sendiri. Kami bantu langkah demi langkah."),
+        N_("Pilih bahasa, lalu tekan Mulai.")),
+    "identify": _prompt(_TITLE_NUMBER, _TYPE_NUMBER, PRESS_NEXT_WHEN_DONE, before=IDENTIFY_ERRORS),
+    "identify/staff": _prompt(
+        N_("Petugas akan membantu Anda"),
+        N_("Kami belum bisa menemukan data Anda dengan nomor dan tanggal lahir itu."),
+        N_("Jangan khawatir, akun Anda tidak diblokir. Seorang petugas bisa memeriksa kartu Anda "
+           "dan membantu."),
+        N_("Tekan Panggil Petugas.")),
+    "birth-date/day": _prompt(N_("Tanggal berapa Anda lahir?"), N_("Tekan tanggal lahir Anda."),
+                              before=BIRTH_DATE_ERRORS),
+    "birth-date/month": _prompt(N_("Bulan apa Anda lahir?"), N_("Tekan bulan lahir Anda."),
+                                before=BIRTH_DATE_ERRORS),
+    "birth-date/year": _prompt(N_("Tahun berapa Anda lahir?"),
+                               N_("Ketik 4 angka tahun lahir Anda"), PRESS_NEXT_WHEN_DONE,
+                               before=BIRTH_DATE_ERRORS),
+    "selfie/intro": _prompt(
+        N_("Sebelum foto wajah"),
+        N_("Kamera akan memotret wajah Anda untuk memastikan ini benar Anda."),
+        N_("Lepaskan kacamata dan lensa kontak berwarna."),
+        N_("Hadapkan wajah ke layar. Seluruh wajah harus terlihat."),
+        N_("Diam sebentar sampai selesai."),
+        N_("Tekan Buka kamera.")),
+    "selfie/camera": _prompt(N_("Foto wajah Anda"), N_("Lihat ke layar dan ikuti petunjuknya."),
+                             before=SELFIE_RETRY),
+    "selfie/liveness": _prompt(N_("Foto wajah Anda"), SELFIE_TURN),
+    "selfie/matching": _prompt(
+        N_("Mohon tunggu sebentar. Kami mencocokkan foto Anda dengan data kami.")),
+    "selfie/staff": _prompt(
+        N_("Seorang petugas akan datang dan memeriksa e-KTP Anda. Silakan tunggu di sini."),
+        before=SELFIE_STAFF_WHY),
+    "balance": _prompt(N_("Uang JHT Anda %(amount)s."), PRESS_NEXT),
+    "reason": _prompt(N_("Kenapa Anda mengambil JHT?"), N_("Tekan alasan Anda.")),
+    "reason/none": _prompt(N_("Saat ini Anda belum bisa mengambil uang JHT di kiosk."),
+                           N_("Tekan Panggil Petugas.")),
+    "amount": _prompt(N_("Uang yang Anda terima %(net)s."),
+                      N_("Itu setelah perkiraan pajak %(tax)s."), PRESS_NEXT),
+    "amount/staff": _prompt(N_("Uang yang Anda terima %(net)s."),
+                            N_("Itu setelah perkiraan pajak %(tax)s."), STAFF_WILL_CHECK_CLAIM,
+                            PRESS_NEXT),
+    "bank/choose": _prompt(N_("Ke rekening mana uangnya dikirim?"), PRESS_A_CHOICE),
+    "bank/bank-list": _prompt(N_("Pilih bank Anda"), PRESS_A_CHOICE),
+    "bank/account": _prompt(N_("Ketik nomor rekening baru Anda."), PRESS_NEXT_WHEN_DONE,
+                            before=BANK_ERRORS),
+    "bank/holder": _prompt(N_("Klaim Anda tetap kami terima. Anda bisa melanjutkan."), PRESS_NEXT,
+                           before=BANK_HOLDER),
+    "phone/choose": _prompt(N_("Ke nomor HP mana kabar pembayaran dikirim?"), PRESS_A_CHOICE),
+    "phone/entry": _prompt(N_("Ketik nomor HP Anda, mulai dengan 08"), PRESS_NEXT_WHEN_DONE,
+                           before=PHONE_ERRORS),
+    "documents": _prompt(N_("Surat yang Anda bawa"),
+                         N_("Tekan setiap surat yang Anda bawa hari ini."),
+                         N_("Lalu tekan Lanjut.")),
+    "documents/camera": _prompt(
+        N_("Tunjukkan surat ke kamera"),
+        N_("Pegang surat dengan dua tangan di depan kamera, tulisannya menghadap ke layar.")),
+    "documents/check": _prompt(N_("Apakah foto ini bisa dibaca?"),
+                               N_("Tekan Ya, bisa dibaca. Atau tekan Foto lagi.")),
+    "review": _prompt(N_("Periksa klaim Anda"), N_("Alasan: %(reason)s."),
+                      N_("Uang yang Anda terima %(net)s."), N_("Dikirim ke rekening %(bank)s."),
+                      N_("Jika sudah benar, tekan Kirim klaim.")),
+    "review/staff": _prompt(N_("Periksa klaim Anda"), N_("Alasan: %(reason)s."),
+                            N_("Uang yang Anda terima %(net)s."),
+                            N_("Dikirim ke rekening %(bank)s."),
+                            N_("Petugas akan memeriksa klaim ini."),
+                            N_("Jika sudah benar, tekan Kirim klaim.")),
+    "receipt": _prompt(N_("Klaim Anda sudah kami terima"), N_("Nomor klaim Anda %(number)s."),
+                       N_("Uang dikirim ke rekening Anda paling lambat %(date)s."),
+                       N_("Simpan nomor klaim ini untuk menanyakan klaim Anda."),
+                       N_("Tekan Selesai.")),
+    "receipt/staff": _prompt(
+        N_("Klaim Anda sudah kami terima"), N_("Nomor klaim Anda %(number)s."),
+        N_("Petugas akan memeriksa klaim Anda dan menelepon Anda. Anda tidak perlu mengantre lagi."),
+        N_("Simpan nomor klaim ini untuk menanyakan klaim Anda."), N_("Tekan Selesai.")),
+    "survey": _prompt(N_("Bagaimana pengalaman Anda hari ini?"),
+                      N_("Pilih satu wajah. Boleh dilewati.")),
+    "staff-coming": _prompt(
+        N_("Petugas sudah dipanggil"),
+        N_("Seorang petugas akan datang ke kiosk ini. Silakan tunggu di sini."),
+        N_("Sambil menunggu, Anda boleh melanjutkan sendiri.")),
+    **{f"error/{name}": _prompt(*words) for name, words in ERROR_PAGES.items()},
+    # The idle warning, an overlay on any screen.
+    "idle": _prompt(N_("Anda masih di sini?"), N_("Tekan Saya masih di sini untuk melanjutkan.")),
+}
+
+# Things said on their own while a screen stays: (group, code) -> message id.
+CUES: dict[tuple[str, str], str] = {
+    **{("selfie-advice", code): message for code, message in SELFIE_ADVICE.items()},
+    ("selfie-turn", "turn"): SELFIE_TURN,
+    **{("paper-advice", code): message for code, message in PAPER_ADVICE.items()},
+}
+
+
+def sentence(text: str) -> str:
+    """`text` trimmed, with a full stop added when it ends without one (titles)."""
+    text = text.strip()
+    return text if not text or text.endswith(_END) else text + "."
+
+
+def compose(messages: tuple[str, ...], gettext: Gettext, values: Mapping[str, str]) -> str:
+    """Translate each message, fill its placeholders from `values`, and join the sentences."""
+    said = []
+    for message in messages:
+        translated = gettext(message)
+        wanted = _FIELD.findall(message)
+        said.append(sentence(translated % {name: values[name] for name in wanted}
+                             if wanted else translated.replace("%%", "%")))
+    return " ".join(part for part in said if part)
+
+
+def screen_text(screen: str, gettext: Gettext, values: Mapping[str, str] | None = None,
+                code: str | None = None) -> str:
+    """What `screen` says, `values` already in words (see spoken.say)."""
+    return compose(SCREENS[screen].messages(code), gettext, values or {})
+
+
+def static_texts(gettext: Gettext) -> Iterator[str]:
+    """Every text the kiosk can say that has no dynamic fact, in one language."""
+    for prompt in SCREENS.values():
+        for code in (None, *prompt.before):
+            if not prompt.fields(code):
+                yield compose(prompt.messages(code), gettext, {})
+    for message in CUES.values():
+        yield compose((message,), gettext, {})
+
+
+def message_ids() -> set[str]:
+    """Every message id in the catalogue (for checks that each is translated)."""
+    ids = {message for prompt in SCREENS.values() for code in (None, *prompt.before)
+           for message in prompt.messages(code)}
+    return ids | set(CUES.values())
