@@ -6,7 +6,8 @@ from itertools import combinations
 import pytest
 from playwright.sync_api import Page
 
-from e2e.journey import every_screen
+from e2e.journey import every_screen, start, tap_and_wait, toolbar, welcome
+from kiosk.i18n import LANGUAGES
 
 MIN_TARGET = 64  # CSS px, both sides
 MIN_GAP = 8  # CSS px between neighbouring targets
@@ -84,3 +85,29 @@ def test_in_landscape_the_screen_does_not_scroll(oriented_page: Page, orientatio
     assert size["height"] <= size["innerHeight"] and size["width"] <= size["innerWidth"], (
         f"{screen_name} scrolls: content {size['width']} x {size['height']} px in a "
         f"{size['innerWidth']} x {size['innerHeight']} px window")
+
+
+@pytest.mark.parametrize("text_size", ["normal", "large"])
+def test_the_toolbar_and_voice_bar_fit_in_every_language(oriented_page: Page, orientation,
+                                                       text_size):
+    """Javanese and Sundanese labels are the longest: every button stays on the screen, big
+    enough, and in landscape the identify screen (keypad and all) still does not scroll."""
+    page = oriented_page
+    welcome(page)
+    start(page)
+    if text_size == "large":
+        tap_and_wait(page, toolbar(page, "text-size"), "identify")
+    for language in LANGUAGES:
+        tap_and_wait(page, page.locator(f"header.toolbar [data-choice='{language}']"),
+                     "identify")
+        buttons = page.evaluate(BUTTONS_JS)
+        size = page.evaluate("() => [innerWidth, innerHeight, "
+                             "document.scrollingElement.scrollWidth, "
+                             "document.scrollingElement.scrollHeight]")
+        for button in buttons:
+            assert button["right"] <= size[0] and button["left"] >= 0, (language, button)
+            assert button["width"] >= MIN_TARGET and button["height"] >= MIN_TARGET, \
+                (language, button)
+        assert size[2] <= size[0], (language, size)
+        if orientation == "landscape":
+            assert size[3] <= size[1], (language, text_size, size)

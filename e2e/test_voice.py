@@ -10,8 +10,8 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from e2e.conftest import CHROMIUM, CHROMIUM_ARGS, VIEWPORTS
-from e2e.journey import (PEOPLE_BY_KEY, action, enter_number, every_screen, main, settled,
-                         start, tap_and_wait, welcome)
+from e2e.journey import (PEOPLE_BY_KEY, action, choose_day, enter_number, every_screen, main,
+                         settled, start, tap_and_wait, welcome)
 
 SPEAKS = 15_000  # ms: a prompt not built yet is synthesised on first use (~0.2-1 s here)
 
@@ -96,7 +96,7 @@ def test_hear_again_slower_volume_and_speech_off(page: Page):
     speech_off.click()
     expect(speech_off).to_have_attribute("aria-pressed", "true")
     assert voice(page)["paused"] is True
-    tap_and_wait(page, page.locator('main [data-choice="1"]'), "birth-date", "month")
+    choose_day(page, 1)
     page.wait_for_timeout(800)
     assert voice(page)["paused"] is True and voice(page)["state"] == ""
     hear_again.click()  # asked for by hand: said even with speech off
