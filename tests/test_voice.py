@@ -410,3 +410,17 @@ def test_each_language_is_spoken_with_the_voice_its_readers_understand(tone_app)
             with force_locale(language):
                 keys.add(screen_voice("welcome")["src"])
     assert len(keys) == 4
+
+
+@pytest.mark.parametrize("key, said_tax", [("age56", False), ("above_limit", True)])
+def test_the_tax_is_said_only_when_there_is_one(tone_app, tone, key, said_tax):
+    who = person(key)
+    start(tone)
+    identify(tone, who.kpj, who.birth_date)
+    staff_accepts(tone_app)
+    tone.get("/selfie/wait")
+    tone.post("/balance")
+    spoken = screen_voice_of(tone.post("/reason", data={"reason": "retirement_age"},
+                                       follow_redirects=True))["data-text"]
+    assert ("perkiraan pajak" in spoken) is said_tax, spoken
+    assert spoken.startswith("Uang yang Anda terima ") and "rupiah" in spoken

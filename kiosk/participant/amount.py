@@ -22,4 +22,5 @@ def amount():
     return show("participant/amount.html", "amount", claim=claim,
                 net_words=amount_words(claim.tax.net, str(get_locale())),
                 voice=screen_voice("amount", "staff" if claim.needs_staff else None, values={
-                    "net": Rupiah(claim.tax.net), "tax": Rupiah(claim.tax.tax)}))
+                    "net": Rupiah(claim.tax.net),
+                    "tax": Rupiah(claim.tax.tax) if claim.tax.tax else None}))

@@ -117,7 +117,7 @@ def screen_voice(step: str, sub: str | None = None, code: str | None = None,
     """What the screen `step` (or `step/sub`) says, with `code`'s before-text; None if silent.
 
     `values` are the dynamic facts (kiosk.voice.spoken: Rupiah, date, Digits, str); they are
-    put into words in the participant's language.
+    put into words in the participant's language. A fact that is None leaves its sentence out.
     """
     screen = f"{step}/{sub}" if sub and f"{step}/{sub}" in SCREENS else step
     if screen not in SCREENS:
@@ -125,7 +125,8 @@ def screen_voice(step: str, sub: str | None = None, code: str | None = None,
     prompt = SCREENS[screen]
     fields = prompt.fields(code)
     language = str(get_locale())
-    said = {name: say(value, language) for name, value in (values or {}).items() if name in fields}
+    said = {name: None if value is None else say(value, language)
+            for name, value in (values or {}).items() if name in fields}
     return _audio(screen, screen_text(screen, gettext, said, code), dynamic=bool(fields))
 
 

@@ -256,18 +256,23 @@ def sentence(text: str) -> str:
     return text if not text or text.endswith(_END) else text + "."
 
 
-def compose(messages: tuple[str, ...], gettext: Gettext, values: Mapping[str, str]) -> str:
-    """Translate each message, fill its placeholders from `values`, and join the sentences."""
+def compose(messages: tuple[str, ...], gettext: Gettext, values: Mapping[str, str | None]) -> str:
+    """Translate each message, fill its placeholders from `values`, and join the sentences.
+
+    A message whose fact is None is left out (a tax of nothing is not worth saying).
+    """
     said = []
     for message in messages:
         translated = gettext(message)
         wanted = _FIELD.findall(message)
+        if any(values[name] is None for name in wanted):
+            continue
         said.append(sentence(translated % {name: values[name] for name in wanted}
                              if wanted else translated.replace("%%", "%")))
     return " ".join(part for part in said if part)
 
 
-def screen_text(screen: str, gettext: Gettext, values: Mapping[str, str] | None = None,
+def screen_text(screen: str, gettext: Gettext, values: Mapping[str, str | None] | None = None,
                 code: str | None = None) -> str:
     """What `screen` says, `values` already in words (see spoken.say)."""
     return compose(SCREENS[screen].messages(code), gettext, values or {})

@@ -47,6 +47,11 @@ def test_a_missing_fact_is_an_error_not_a_silent_gap():
         screen_text("balance", identity, {})
 
 
+def test_a_fact_of_none_leaves_its_sentence_out():
+    said = screen_text("amount", identity, {"net": "lima juta rupiah", "tax": None})
+    assert said == "Uang yang Anda terima lima juta rupiah. Tekan Lanjut."
+
+
 def test_static_texts_are_every_prompt_and_error_without_a_fact_and_every_cue():
     texts = set(static_texts(identity))
     assert "Tahun berapa Anda lahir? Ketik 4 angka tahun lahir Anda. Tekan Lanjut jika sudah." \
