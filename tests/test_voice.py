@@ -23,7 +23,7 @@ from hardware.speech import (RecordingSynthesizer, Synthesizer, espeak_available
 from kiosk import create_app
 from kiosk.config import config_for_tests
 from kiosk.i18n import LANGUAGES
-from kiosk.voice import RATES
+from kiosk.voice import RATES, voice_for
 from kiosk.voice.prompts import SCREENS
 from kiosk.voice.spoken import Digits, Rupiah
 from tests.conftest import empty_tables
@@ -287,6 +287,13 @@ class Broken(Synthesizer):
         raise SynthesisFailed("espeak crashed", device="speech")
 
 
+def test_speech_settings_belong_to_a_kiosk(tone_app):
+    stranger = tone_app.test_client()
+    response = stranger.post("/voice/settings", data={"slow": "1"},
+                             environ_base={"REMOTE_ADDR": "192.0.2.10"})
+    assert response.status_code == 403
+
+
 def test_a_failing_synthesizer_answers_retry_later_and_the_screen_still_works(tone_app, tone):
     tone_app.extensions["voice"].cache.synthesizer = Broken()
     page = tone.get("/")
@@ -351,7 +358,7 @@ def test_every_static_prompt_is_real_speech_as_long_as_its_text(espeak_app, lang
     rate = RATES["normal"]
     lengths = {}
     for text in texts:
-        path = voice.cache.ensure(language, voice_for_language(language), rate, text)
+        path = voice.cache.ensure(language, voice_for(language), rate, text)
         info = read_wav_info(path)
         assert info.sample_rate == 22050 and info.channels == 1, text
         assert wav_rms(path) > 0.02, f"silent: {text}"
@@ -361,12 +368,6 @@ def test_every_static_prompt_is_real_speech_as_long_as_its_text(espeak_app, lang
     for text, seconds in lengths.items():
         expected = seconds_per_char * len(text)
         assert 0.6 * expected < seconds < 1.6 * expected, (text, seconds, expected)
-
-
-def voice_for_language(language: str) -> str:
-    from kiosk.voice import voice_for
-
-    return voice_for(language)
 
 
 @needs_espeak

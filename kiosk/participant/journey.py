@@ -9,6 +9,7 @@ from flask import current_app, g, redirect, url_for
 from kiosk import htmx
 from kiosk.config import policy_from_config
 from kiosk.extensions import db
+from kiosk.participant.voice import screen_voice
 
 # The steps the progress indicator counts, in order (CONTRACT.md); later issues insert theirs.
 JOURNEY: tuple[str, ...] = ("identify", "birth-date", "selfie", "balance", "reason", "amount",
@@ -137,8 +138,6 @@ def show(template: str, step: str, state: str | None = None, status: int = 200, 
     The screen speaks `voice` (kiosk.participant.voice.screen_voice); by default the prompt of
     `step/part` or `step/state`, after the words for the `error` shown.
     """
-    from kiosk.participant.voice import screen_voice
-
     if context.get("voice") is None:
         sub = context.get("part") or (state if state != "error" else None)
         context["voice"] = screen_voice(step, sub, context.get("error"))

@@ -189,6 +189,8 @@ def settings():
     """Change a speech setting for this visit: `slow` or `off` (1/0), `volume` (up/down)."""
     from kiosk.participant.side import visit
 
+    if g.get("kiosk") is None:  # only a kiosk has a visit to remember them in
+        abort(403)
     row = visit()
     form = request.form
     if "slow" in form:
