@@ -6,6 +6,8 @@ dark.
 """
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
@@ -88,8 +90,8 @@ def test_someone_else_gets_retry_advice_then_a_staff_member(camera_page, with_ph
     assert [h["reason"] for h in db.rows_after(HelpRequest, last_help)] == ["identity_check"]
 
 
-def test_in_the_dark_the_advice_is_more_light_shown_and_announced(camera_page, with_photo, axe,
-                                                                   snap):
+def test_in_the_dark_the_advice_is_more_light_shown_announced_and_said(camera_page, with_photo,
+                                                                        axe, snap):
     page = camera_page(facekit.selfie_video("obama", is_dark=True))
     to_selfie(page, with_photo)
     tap_and_wait(page, action(page, "next"))
@@ -97,6 +99,10 @@ def test_in_the_dark_the_advice_is_more_light_shown_and_announced(camera_page, w
     expect(advice).to_have_attribute("data-advice", "more-light", timeout=WAIT)
     expect(advice).to_contain_text("terlalu gelap")
     expect(page.locator("#live")).to_contain_text("terlalu gelap")  # what a screen reader says
+    # And said aloud, after the screen's own prompt (voice.js keeps the cue in #voice-cues).
+    spoken = page.locator('#voice-cues audio[data-voice="selfie-advice/more-light"]')
+    expect(spoken).to_have_attribute("data-voice-state", re.compile("^(playing|ended)$"),
+                                     timeout=20_000)
     snap(page, "selfie-camera-dark")
 
 
