@@ -65,6 +65,15 @@ def tone(tone_app):
     return tone_app.test_client()
 
 
+def on_the_balance(app, client, key: str = "age56"):
+    """Start a visit, identify `key`, let staff accept the identity; return the balance screen."""
+    who = person(key)
+    start(client)
+    identify(client, who.kpj, who.birth_date)
+    staff_accepts(app)
+    return client.get("/selfie/wait", follow_redirects=True)
+
+
 def walk(client, app, language: str):
     """Visit the screens of a claim that staff finish (disability) and the side screens; yield
     (expected voice name, response) for each."""
@@ -139,11 +148,7 @@ def test_the_error_is_said_before_the_screen_prompt(tone):
 
 
 def test_amounts_dates_and_claim_numbers_are_spoken_as_words(tone_app, tone):
-    age56 = person("age56")
-    start(tone)
-    identify(tone, age56.kpj, age56.birth_date)
-    staff_accepts(tone_app)
-    balance = screen_voice_of(tone.get("/selfie/wait", follow_redirects=True))["data-text"]
+    balance = screen_voice_of(on_the_balance(tone_app, tone))["data-text"]
     assert balance == ("Uang JHT Anda dua belas juta tiga ratus empat puluh lima ribu enam ratus "
                        "tujuh puluh delapan rupiah. Tekan Lanjut.")
     tone.post("/balance")
@@ -170,11 +175,7 @@ def test_static_audio_is_cached_a_year_and_personal_audio_is_never_stored(tone_a
     assert {"public", "immutable"} <= set(audio.headers["Cache-Control"].replace(" ", "")
                                           .split(",")) and "max-age=31536000" in \
         audio.headers["Cache-Control"]
-    age56 = person("age56")
-    start(tone)
-    identify(tone, age56.kpj, age56.birth_date)
-    staff_accepts(tone_app)
-    balance = screen_voice_of(tone.get("/selfie/wait", follow_redirects=True))
+    balance = screen_voice_of(on_the_balance(tone_app, tone))
     personal = tone.get(balance["src"])
     assert personal.status_code == 200 and personal.headers["Cache-Control"] == "no-store"
     # Another browser (the next person) cannot have it made, nor fetch a stranger's address.
@@ -188,31 +189,20 @@ def test_a_personal_prompt_has_an_address_that_does_not_reveal_the_amount(tone_a
     """The address is an HMAC with the app's secret: hashing the text gives another key."""
     from kiosk.voice.cache import VoiceCache
 
-    age56 = person("age56")
-    start(tone)
-    identify(tone, age56.kpj, age56.birth_date)
-    staff_accepts(tone_app)
-    balance = screen_voice_of(tone.get("/selfie/wait", follow_redirects=True))
+    balance = screen_voice_of(on_the_balance(tone_app, tone))
     plain = VoiceCache.key("id", "poz/id", RATES["normal"], balance["data-text"])
     assert plain not in balance["src"]
 
 
 def test_personal_audio_is_deleted_when_the_visit_ends_and_by_retention_purge(tone_app, tone):
-    age56 = person("age56")
-    start(tone)
-    identify(tone, age56.kpj, age56.birth_date)
-    staff_accepts(tone_app)
-    balance = screen_voice_of(tone.get("/selfie/wait", follow_redirects=True))
+    balance = screen_voice_of(on_the_balance(tone_app, tone))
     tone.get(balance["src"])
     personal = tone_app.extensions["voice"].personal
     assert personal.count() == 1
     tone.post("/start-over")
     assert personal.count() == 0
 
-    start(tone)
-    identify(tone, age56.kpj, age56.birth_date)
-    staff_accepts(tone_app)
-    tone.get(screen_voice_of(tone.get("/selfie/wait", follow_redirects=True))["src"])
+    tone.get(screen_voice_of(on_the_balance(tone_app, tone))["src"])
     old = time.time() - 2 * 3600
     for path in personal.root.glob("??/*.wav"):
         os.utime(path, (old, old))
@@ -415,11 +405,7 @@ def test_each_language_is_spoken_with_the_voice_its_readers_understand(tone_app)
 
 @pytest.mark.parametrize("key, said_tax", [("age56", False), ("above_limit", True)])
 def test_the_tax_is_said_only_when_there_is_one(tone_app, tone, key, said_tax):
-    who = person(key)
-    start(tone)
-    identify(tone, who.kpj, who.birth_date)
-    staff_accepts(tone_app)
-    tone.get("/selfie/wait")
+    on_the_balance(tone_app, tone, key)
     tone.post("/balance")
     spoken = screen_voice_of(tone.post("/reason", data={"reason": "retirement_age"},
                                        follow_redirects=True))["data-text"]

@@ -132,31 +132,13 @@ class VoiceCache:
 
     def prune(self, older_than: float) -> int:
         """Delete cached files made more than `older_than` seconds ago; return how many."""
-        removed = 0
-        cutoff = time.time() - older_than
-        for path in list(self._files()):
-            try:
-                if path.stat().st_mtime < cutoff:
-                    path.unlink()
-                    removed += 1
-            except FileNotFoundError:
-                pass
-        return removed
+        return _remove_older(self._files(), older_than)
 
     def sweep_partials(self, older_than: float = 3600.0) -> int:
         """Delete temporary files left by killed processes; return how many were removed."""
-        removed = 0
-        cutoff = time.time() - older_than
         if not self.root.is_dir():
             return 0
-        for path in self.root.glob(f"??/.*{_PARTIAL}"):
-            try:
-                if path.stat().st_mtime < cutoff:
-                    path.unlink()
-                    removed += 1
-            except FileNotFoundError:
-                pass
-        return removed
+        return _remove_older(self.root.glob(f"??/.*{_PARTIAL}"), older_than)
 
     def _files(self) -> Iterator[Path]:
         if not self.root.is_dir():
@@ -166,6 +148,20 @@ class VoiceCache:
 
     def _lock_for(self, key: str) -> _KeyLock:
         return _KeyLock(self, key)
+
+
+def _remove_older(paths: Iterator[Path], older_than: float) -> int:
+    """Delete the files among `paths` last written more than `older_than` seconds ago."""
+    removed = 0
+    cutoff = time.time() - older_than
+    for path in list(paths):
+        try:
+            if path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+        except FileNotFoundError:
+            pass
+    return removed
 
 
 class _KeyLock:
