@@ -33,7 +33,8 @@ from e2e.journey import KIOSK_ID, ROOT, TODAY
 from kiosk import create_app
 from kiosk.config import config_from_env
 from kiosk.extensions import db as sqlalchemy_db
-from kiosk.models import HelpRequest, utcnow
+from kiosk.jht import OPEN_CLAIM_STATES
+from kiosk.models import Claim, HelpRequest, utcnow
 
 CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -206,6 +207,24 @@ class Database:
         self.run(lambda s: s.execute(
             update(HelpRequest).where(HelpRequest.status != "resolved")
             .values(status="resolved", resolved_at=utcnow())))
+
+
+    def free_every_balance(self) -> None:
+        """Mark every open claim paid, as the agency would in time: each test may claim again.
+
+        A participant has one open claim at a time (kiosk.claims); the demo set is shared by
+        all the tests of a run.
+        """
+        self.run(lambda s: s.execute(
+            update(Claim).where(Claim.state.in_(sorted(OPEN_CLAIM_STATES)))
+            .values(state="paid")))
+
+
+@pytest.fixture(autouse=True)
+def _every_balance_free(request) -> None:
+    if "db" in request.fixturenames or "page" in request.fixturenames \
+            or "camera_page" in request.fixturenames:
+        request.getfixturevalue("db").free_every_balance()
 
 
 @pytest.fixture(scope="session")

@@ -50,3 +50,36 @@ def test_the_welcome_screen_never_warns(page: Page):
     page.clock.run_for(IDLE_MS + WARNING_MS + 5_000)
     expect(page.locator("#idle-dialog")).not_to_be_visible()
     expect(page.locator("main")).to_have_attribute("data-step", "welcome")
+
+
+def test_an_old_welcome_screen_loads_itself_anew_so_start_never_meets_an_expired_page(page: Page):
+    """The page's security token ages with it; the first person after a quiet hour taps Start."""
+    page.clock.install()
+    page.goto("/")
+    page.evaluate("window.loadedBefore = true")
+    page.clock.run_for(21 * 60 * 1000)  # past REFRESH_AFTER_MS in kiosk.js, nobody touching
+    page.wait_for_function("window.loadedBefore === undefined")  # a new page, a new token
+    settled(page, "welcome")
+    start(page)
+    expect(page.locator("main")).to_have_attribute("data-step", "identify")
+
+
+def test_a_participant_waiting_for_staff_is_never_timed_out_and_is_reminded(page: Page, db):
+    page.clock.install()
+    start(page)
+    page.locator('main [data-action="call-staff"], [data-action="call-staff"]').first.click()
+    settled(page, "staff-coming")
+    expect(page.locator("main")).to_have_attribute("data-idle", "waiting")
+    page.evaluate("""() => {
+        window.reminded = 0;
+        document.addEventListener("click", e => {
+            if (e.target.closest('[data-action="hear-again"]')) window.reminded += 1;
+        }, true);
+    }""")
+    page.clock.run_for(IDLE_MS + WARNING_MS + 5_000)
+    expect(page.locator("#idle-dialog")).not_to_be_visible()
+    expect(page.locator("main")).to_have_attribute("data-step", "staff-coming")
+    assert page.evaluate("window.reminded") >= 10  # a gentle "staff are coming" each minute
+    db.resolve_open_help_requests()
+    page.clock.run_for(3_000)  # the screen's poll learns that staff answered
+    expect(page.locator("main")).to_have_attribute("data-idle", "on")

@@ -33,12 +33,12 @@ def create_app(config: Mapping | None = None) -> Flask:
         if db.engine.dialect.name == "sqlite":
             _tune_sqlite(db.engine)
 
-    from kiosk import devices, errors, security, sessions
+    from kiosk import devices, errors, security, visits
     from kiosk.participant import bp as participant_bp
     from kiosk.participant import voice
 
     devices.init_app(app)
-    sessions.init_app(app)
+    visits.init_app(app)
     security.init_app(app)
     errors.init_app(app)
     app.register_blueprint(participant_bp)

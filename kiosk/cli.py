@@ -9,14 +9,12 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from hardware.errors import HardwareError
-from kiosk import captures, clock, sessions
+from kiosk import captures, clock, visits
 from kiosk.devices import KioskError, add_kiosk
 from kiosk.extensions import db
 from kiosk.i18n import LANGUAGES
-from kiosk.models import HelpRequest, Kiosk, KioskSession, utcnow
-from kiosk.participant.claim import identity_confirmed
+from kiosk.models import HelpRequest, Kiosk
 from kiosk.participant.voice import PERSONAL_HOURS
-from kiosk.participant.selfie import accept_by_staff
 from kiosk.roster.csv_import import (
     ImportFailed,
     ImportResult,
@@ -180,15 +178,13 @@ def kiosk_list_command() -> None:
 @kiosk_cli.command("reset")
 @click.argument("kiosk_id", metavar="ID")
 def kiosk_reset_command(kiosk_id: str) -> None:
-    """End any visit on kiosk ID (its sessions are deleted) and send it back to welcome."""
-    kiosk = db.session.get(Kiosk, kiosk_id)
-    if kiosk is None:
-        click.echo(f"There is no kiosk {kiosk_id}. See: flask --app wsgi kiosk list", err=True)
-        raise SystemExit(1)
-    deleted = sessions.end_kiosk_visits(kiosk.id)
-    kiosk.current_step = "welcome"
-    db.session.commit()
-    click.echo(f"Kiosk {kiosk.id} reset to welcome; {deleted} session(s) ended.")
+    """End any visit on kiosk ID (everything of it wiped) and send it back to welcome."""
+    try:
+        ended = visits.reset_kiosk(kiosk_id)
+    except visits.VisitError as exc:
+        click.echo(f"{exc} See: flask --app wsgi kiosk list", err=True)
+        raise SystemExit(1) from None
+    click.echo(f"Kiosk {kiosk_id} reset to welcome; {ended} visit(s) ended.")
 
 
 # --- identity and retention -------------------------------------------------------------------
@@ -196,34 +192,49 @@ def kiosk_reset_command(kiosk_id: str) -> None:
 
 @identity_cli.command("accept")
 @click.argument("kiosk_id", metavar="KIOSK_ID")
-def identity_accept_command(kiosk_id: str) -> None:
-    """Accept the participant at kiosk KIOSK_ID after checking their e-KTP by hand."""
-    kiosk = db.session.get(Kiosk, kiosk_id)
-    if kiosk is None:
+@click.option("--request", "request_id", type=int, default=None,
+              help="The help request to answer (default: the kiosk's one open identity check).")
+def identity_accept_command(kiosk_id: str, request_id: int | None) -> None:
+    """Accept the participant who asked for an identity check at KIOSK_ID, after their e-KTP.
+
+    It answers one help request and reaches only the visit that raised it: a participant who has
+    left (Start over, idle, reset) is not waiting any more, and nobody else is let through.
+    """
+    if db.session.get(Kiosk, kiosk_id) is None:
         click.echo(f"There is no kiosk {kiosk_id}. See: flask --app wsgi kiosk list", err=True)
         raise SystemExit(1)
-    row = db.session.scalar(select(KioskSession).where(
-        KioskSession.kiosk_id == kiosk.id, KioskSession.participant_id.is_not(None)))
-    if row is None or identity_confirmed(row):
-        click.echo(f"Nobody at kiosk {kiosk.id} is waiting for an identity check.", err=True)
-        raise SystemExit(1)
-    accept_by_staff(row)
-    for call in db.session.scalars(select(HelpRequest).where(
-            HelpRequest.kiosk_id == kiosk.id, HelpRequest.status != "resolved",
-            HelpRequest.reason.in_(("identity_check", "camera")))):
-        call.status, call.resolved_at = "resolved", utcnow()
-    db.session.commit()
-    click.echo(f"Identity accepted at kiosk {kiosk.id}; the screen goes on to the balance.")
+    if request_id is None:
+        waiting = [r for r in visits.kiosk_requests(kiosk_id)
+                   if r.reason in visits.IDENTITY_REASONS]
+        if not waiting:
+            click.echo(f"Nobody at kiosk {kiosk_id} is waiting for an identity check.", err=True)
+            raise SystemExit(1)
+        request_id = waiting[-1].id
+    else:
+        request = db.session.get(HelpRequest, request_id)
+        if request is None or request.kiosk_id != kiosk_id:
+            click.echo(f"Kiosk {kiosk_id} has no help request {request_id}.", err=True)
+            raise SystemExit(1)
+    try:
+        visits.accept_identity(request_id)
+    except visits.VisitError as exc:
+        click.echo(str(exc), err=True)
+        raise SystemExit(1) from None
+    click.echo(f"Identity accepted at kiosk {kiosk_id} (help request {request_id}); the screen "
+               "goes on to the balance.")
 
 
 @retention_cli.command("purge")
 def retention_purge_command() -> None:
-    """Delete kept selfies whose RETENTION_SELFIE_HOURS have passed, and old personal audio."""
+    """End abandoned visits, and delete what has outlived its time (selfies, audio, records)."""
+    ended = visits.sweep()
     deleted = captures.purge()
+    records = visits.purge_records()
     db.session.commit()
     spoken = current_app.extensions["voice"].personal.prune(PERSONAL_HOURS * 3600)
-    click.echo(f"{deleted} kept image(s) deleted; {spoken} spoken prompt(s) with personal facts "
-               "deleted.")
+    click.echo(f"{ended} abandoned visit(s) ended; {deleted} kept image(s) deleted; {spoken} "
+               f"spoken prompt(s) with personal facts deleted; {records} visit record(s) older "
+               f"than {current_app.config['RETENTION_SESSION_DAYS']} days deleted.")
 
 
 # --- voice -------------------------------------------------------------------------------------

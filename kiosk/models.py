@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    text,
     ForeignKey,
     Index,
     LargeBinary,
@@ -79,7 +80,10 @@ class Kiosk(db.Model):
 
 
 class KioskSession(db.Model):
-    """One participant's visit to a kiosk; deleting the row wipes what it held."""
+    """One participant's visit to a kiosk; deleting the row wipes what it held (kiosk/visits.py)."""
+
+    # The server ends visits nobody touched (kiosk.visits.sweep): found by their last touch.
+    __table_args__ = (Index("ix_kiosk_session_updated_at", "updated_at"),)
 
     id: Mapped[str] = mapped_column(String(64), primary_key=True)
     kiosk_id: Mapped[str] = mapped_column(ForeignKey("kiosk.id"), index=True)
@@ -125,20 +129,39 @@ class FailedIdentification(db.Model):
 
 
 class HelpRequest(db.Model):
-    """A participant's or the kiosk's call for a staff member."""
+    """A participant's or the kiosk's call for a staff member; it belongs to the visit that raised it.
+
+    `session_id` links the request to its visit while the visit lasts (not a foreign key: visits
+    are deleted in bulk, and kiosk.visits clears the link first). A request whose visit ended is
+    resolved with `resolution` "visit_ended".
+    """
+
+    __table_args__ = (Index("ix_help_request_status", "status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kiosk_id: Mapped[str] = mapped_column(ForeignKey("kiosk.id"), index=True)
+    session_id: Mapped[str | None] = mapped_column(String(64), index=True)
     reason: Mapped[str] = mapped_column(String(20))
     step: Mapped[str] = mapped_column(String(30))
     status: Mapped[str] = mapped_column(String(12), default="open")  # open | acknowledged | resolved
+    resolution: Mapped[str | None] = mapped_column(String(20))  # kiosk.visits.RESOLUTIONS
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     acknowledged_at: Mapped[datetime | None]
     resolved_at: Mapped[datetime | None]
 
 
+# Claim states that still hold the balance (kiosk.jht.OPEN_CLAIM_STATES): a participant has at
+# most one such claim, enforced by the database too, so two kiosks cannot both take it.
+_OPEN_STATES = "state IN ('queued', 'submitted', 'needs_staff', 'approved')"
+
+
 class Claim(db.Model):
-    """A JHT claim taken at a kiosk."""
+    """A JHT claim taken at a kiosk: the kiosk's own record (kiosk/claims.py)."""
+
+    __table_args__ = (
+        Index("uq_claim_open_per_participant", "participant_id", unique=True,
+              sqlite_where=text(_OPEN_STATES), postgresql_where=text(_OPEN_STATES)),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(12), unique=True)
@@ -154,8 +177,12 @@ class Claim(db.Model):
     bank_name: Mapped[str] = mapped_column(String(20))
     bank_account: Mapped[str] = mapped_column(String(30))
     phone: Mapped[str] = mapped_column(String(20))
+    # A new mobile number given with the claim: written to the participant's record only when
+    # the claim is accepted (delivered to the core, or approved by staff), then cleared.
+    new_phone: Mapped[str | None] = mapped_column(String(20))
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime | None]
 
 
 class OutboxMessage(db.Model):

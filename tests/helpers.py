@@ -57,7 +57,7 @@ def recognised(client, number: str, birth: date):
     """
     identify(client, number, birth)
     staff_accepts(client.application)
-    return client.get("/selfie/wait", follow_redirects=True)
+    return client.get("/selfie", follow_redirects=True)
 
 
 def post_frame(client, url: str, frame) -> dict:

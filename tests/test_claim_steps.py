@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from kiosk.i18n import LANGUAGES
+from kiosk import claims as kiosk_claims
 from kiosk.extensions import db
 from kiosk.jht import Policy, claim_amount, estimate_tax, reason_statuses
 from kiosk.jht.eligibility import ParticipantFacts
@@ -174,7 +175,7 @@ def test_back_within_the_bank_step_undoes_one_screen_at_a_time(demo):
 
 # --- phone --------------------------------------------------------------------------------------
 
-def test_a_new_phone_number_is_checked_saved_with_the_claim_and_updates_the_record(app, demo):
+def test_a_new_phone_number_is_checked_and_saved_with_the_claim_until_it_is_accepted(app, demo):
     to_reason(demo, "age56")
     demo.post("/reason", data={"reason": "retirement_age"})
     demo.post("/amount")
@@ -187,7 +188,12 @@ def test_a_new_phone_number_is_checked_saved_with_the_claim_and_updates_the_reco
     submit(demo)
     with app.app_context():
         claim = db.session.scalars(select(Claim)).one()
-        assert claim.phone == "081311112222"
+        assert claim.phone == "081311112222" and claim.new_phone == "081311112222"
+        # The record on file changes only once the claim is accepted (kiosk.claims), so the
+        # next visit still offers the number on file as "my number".
+        assert db.session.get(Participant, claim.participant_id).phone == "081225560001"
+        kiosk_claims.set_state(claim, "submitted")
+        db.session.commit()
         assert db.session.get(Participant, claim.participant_id).phone == "081311112222"
         message = db.session.scalars(select(OutboxMessage)).one()
         assert message.payload["phone_changed"] is True

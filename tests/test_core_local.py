@@ -4,9 +4,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from kiosk import claims
 from kiosk.core import ClaimDraft, get_core
 from kiosk.devices import default_kiosk
 from kiosk.extensions import db
@@ -42,7 +43,7 @@ def test_a_participant_is_found_by_kpj_and_by_nik_with_contributions(core):
 
 def test_a_claim_and_its_outbox_message_are_written_together(core):
     who = core.find_participant(parse_participant_number(person("age56").kpj, TODAY))
-    receipt = core.submit_claim(_draft(who.id, "key-1"))
+    receipt = claims.save(_draft(who.id, "key-1"))
     claim = db.session.scalars(select(Claim)).one()
     message = db.session.scalars(select(OutboxMessage)).one()
     assert receipt.created and receipt.state == "queued" == claim.state
@@ -52,8 +53,8 @@ def test_a_claim_and_its_outbox_message_are_written_together(core):
 
 def test_the_same_claim_submitted_twice_is_one_claim(core):
     who = core.find_participant(parse_participant_number(person("age56").kpj, TODAY))
-    first = core.submit_claim(_draft(who.id, "key-1"))
-    second = core.submit_claim(_draft(who.id, "key-1"))
+    first = claims.save(_draft(who.id, "key-1"))
+    second = claims.save(_draft(who.id, "key-1"))
     assert first.number == second.number and not second.created
     assert db.session.scalar(select(func.count()).select_from(Claim)) == 1
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 1
@@ -61,7 +62,10 @@ def test_the_same_claim_submitted_twice_is_one_claim(core):
 
 def test_claim_numbers_are_twelve_digits_with_a_check_digit_and_never_repeat(core):
     who = core.find_participant(parse_participant_number(person("age56").kpj, TODAY))
-    numbers = [core.submit_claim(_draft(who.id, f"key-{i}")).number for i in range(5)]
+    numbers = []
+    for i in range(5):
+        numbers.append(claims.save(_draft(who.id, f"key-{i}")).number)
+        db.session.execute(update(Claim).values(state="paid"))  # the balance is free again
     assert len(set(numbers)) == 5
     for sequence, number in enumerate(numbers, start=1):
         assert len(number) == 12 and is_valid_damm(number)
@@ -70,7 +74,7 @@ def test_claim_numbers_are_twelve_digits_with_a_check_digit_and_never_repeat(cor
 
 def test_a_claim_above_the_limit_is_saved_as_needs_staff(core):
     who = core.find_participant(parse_participant_number(person("above_limit").kpj, TODAY))
-    assert core.submit_claim(_draft(who.id, "key-x", needs_staff=True)).state == "needs_staff"
+    assert claims.save(_draft(who.id, "key-x", needs_staff=True)).state == "needs_staff"
 
 
 def test_if_the_outbox_write_fails_the_claim_is_not_saved_either(core):
@@ -78,5 +82,81 @@ def test_if_the_outbox_write_fails_the_claim_is_not_saved_either(core):
     db.session.add(OutboxMessage(kind="other", idempotency_key="taken", payload={}))
     db.session.commit()
     with pytest.raises(IntegrityError):
-        core.submit_claim(_draft(who.id, "taken"))
+        claims.save(_draft(who.id, "taken"))
     assert db.session.scalar(select(func.count()).select_from(Claim)) == 0
+
+
+def test_a_participant_with_an_open_claim_cannot_claim_the_balance_again(core):
+    who = core.find_participant(parse_participant_number(person("age56").kpj, TODAY))
+    first = claims.save(_draft(who.id, "visit-1"))
+    with pytest.raises(claims.ClaimInProgress) as refused:
+        claims.save(_draft(who.id, "visit-2"))
+    assert refused.value.claim.number == first.number and refused.value.claim.state == "queued"
+    again = core.get_participant(who.id)
+    assert [c.number for c in again.open_claims] == [first.number]
+    assert again.facts().claim_in_progress
+    assert db.session.scalar(select(func.count()).select_from(Claim)) == 1
+
+
+@pytest.mark.parametrize("state, still_open", [
+    ("queued", True), ("submitted", True), ("needs_staff", True), ("approved", True),
+    ("paid", False), ("rejected", False)])
+def test_only_a_paid_or_rejected_claim_frees_the_balance(core, state, still_open):
+    who = core.find_participant(parse_participant_number(person("age56").kpj, TODAY))
+    claims.save(_draft(who.id, "visit-1"))
+    db.session.execute(update(Claim).values(state=state))
+    db.session.commit()
+    assert bool(core.open_claims(who.id)) is still_open
+    if still_open:
+        with pytest.raises(claims.ClaimInProgress):
+            claims.save(_draft(who.id, "visit-2"))
+    else:
+        assert claims.save(_draft(who.id, "visit-2")).created
+
+
+def test_the_database_refuses_a_second_open_claim_that_slipped_past_the_check(core, monkeypatch):
+    """Two kiosks asking at the same moment both see no open claim; the index stops the second."""
+    who = core.find_participant(parse_participant_number(person("age56").kpj, TODAY))
+    claims.save(_draft(who.id, "visit-1"))
+    seen = iter([(), core.open_claims(who.id)])  # the check before insert saw nothing
+    monkeypatch.setattr(type(core), "open_claims", lambda self, pid: next(seen))
+    with pytest.raises(claims.ClaimInProgress):
+        claims.save(_draft(who.id, "visit-2"))
+    assert db.session.scalar(select(func.count()).select_from(Claim)) == 1
+
+
+def test_a_new_phone_number_waits_for_the_claim_to_be_accepted(core):
+    who = core.find_participant(parse_participant_number(person("age56").kpj, TODAY))
+    old_phone = who.phone
+    draft = _draft(who.id, "visit-1")
+    draft = type(draft)(**{**draft.__dict__, "phone": "081299990000", "phone_changed": True})
+    claims.save(draft)
+    assert core.get_participant(who.id).phone == old_phone  # not yet: queued
+    claim = db.session.scalars(select(Claim)).one()
+    assert claim.new_phone == "081299990000"
+    claims.set_state(claim, "submitted")  # delivered to the core
+    db.session.commit()
+    assert core.get_participant(who.id).phone == "081299990000"
+    assert claim.new_phone is None
+
+
+def test_a_needs_staff_claims_new_phone_is_applied_only_when_staff_approve(core):
+    who = core.find_participant(parse_participant_number(person("above_limit").kpj, TODAY))
+    draft = _draft(who.id, "visit-1", needs_staff=True)
+    draft = type(draft)(**{**draft.__dict__, "phone": "081299990000", "phone_changed": True})
+    claims.save(draft)
+    claim = db.session.scalars(select(Claim)).one()
+    assert core.get_participant(who.id).phone == who.phone
+    claims.set_state(claim, "approved")
+    db.session.commit()
+    assert core.get_participant(who.id).phone == "081299990000"
+
+
+def test_a_rejected_claim_leaves_the_phone_on_file(core):
+    who = core.find_participant(parse_participant_number(person("above_limit").kpj, TODAY))
+    draft = _draft(who.id, "visit-1", needs_staff=True)
+    draft = type(draft)(**{**draft.__dict__, "phone": "081299990000", "phone_changed": True})
+    claims.save(draft)
+    claims.set_state(db.session.scalars(select(Claim)).one(), "rejected")
+    db.session.commit()
+    assert core.get_participant(who.id).phone == who.phone

@@ -27,7 +27,7 @@ def test_GIVEN_a_demo_participant_WHEN_number_and_birth_date_match_THEN_balance_
     assert main_attr(page, "data-step") == "selfie"  # the face check comes before any money
     assert main_attr(demo_client.get("/balance", follow_redirects=True), "data-step") == "selfie"
     staff_accepts(demo_client.application)
-    page = demo_client.get("/selfie/wait", follow_redirects=True)
+    page = demo_client.get("/selfie", follow_redirects=True)
     assert main_attr(page, "data-step") == "balance"
     assert 'data-testid="balance">Rp12.345.678<' in page.get_data(as_text=True)
 
@@ -92,6 +92,12 @@ def test_the_second_wrong_pair_offers_staff_in_the_same_message(demo_client):
     second = identify(demo_client, who.kpj, who.birth_date + timedelta(days=2))
     assert "Atau tekan Panggil Petugas" not in first.get_data(as_text=True)
     assert "Atau tekan Panggil Petugas" in second.get_data(as_text=True)
+    # What is shown is said: the screen's voice offers staff too, after the wrong-pair words.
+    spoken = re.search(r'<audio[^>]*data-text="([^"]*)"', second.get_data(as_text=True))[1]
+    assert spoken.startswith("Nomor dan tanggal lahir tidak cocok")
+    assert "Atau tekan Panggil Petugas. Petugas akan membantu Anda." in spoken
+    assert "Atau tekan Panggil Petugas" not in re.search(
+        r'<audio[^>]*data-text="([^"]*)"', first.get_data(as_text=True))[1]
 
 
 def test_GIVEN_three_wrong_pairs_THEN_the_kiosk_stops_asking_and_offers_staff_without_locking(
@@ -119,9 +125,16 @@ def test_failed_pairs_are_limited_per_kiosk_across_visits(app, client):
             identify(client, who.kpj, who.birth_date + timedelta(days=days + 10 * visit))
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(FailedIdentification)) == 4
-    start(client)
-    page = client.get("/identify")
-    assert main_attr(page, "data-state") == "staff"
+    # The next person is not blamed: the kiosk says it is resting and calls staff itself.
+    page = start(client)
+    assert main_attr(page, "data-state") == "resting"
+    assert "tidak cocok" not in page.get_data(as_text=True)
+    assert "bukan salah Anda" in page.get_data(as_text=True)
+    with app.app_context():
+        calls = db.session.scalars(select(HelpRequest)).all()
+        assert [(c.reason, c.step, c.status) for c in calls] == [
+            ("wrong_identity", "identify", "open")]
+        assert calls[0].session_id == db.session.scalars(select(KioskSession)).one().id
     # Failures older than the window no longer count.
     with app.app_context():
         for row in db.session.scalars(select(FailedIdentification)):

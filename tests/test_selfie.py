@@ -142,9 +142,9 @@ def test_GIVEN_another_person_WHEN_the_tries_run_out_THEN_staff_are_called_and_n
 
 def test_staff_accept_by_hand_and_the_screen_goes_on(app, at_selfie):
     at_selfie.post("/selfie/prefer-staff")
-    assert at_selfie.get("/selfie/wait").status_code == 204  # still waiting
+    assert at_selfie.get("/wait?step=selfie").status_code == 204  # still waiting
     staff_accepts(app)
-    page = at_selfie.get("/selfie/wait", follow_redirects=True)
+    page = at_selfie.get("/selfie", follow_redirects=True)
     assert main_attr(page, "data-step") == "balance"
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(HelpRequest).where(

@@ -70,8 +70,9 @@ def on_the_balance(app, client, key: str = "age56"):
     who = person(key)
     start(client)
     identify(client, who.kpj, who.birth_date)
+    client.post("/selfie/prefer-staff")  # staff accept a request, never whoever is at the kiosk
     staff_accepts(app)
-    return client.get("/selfie/wait", follow_redirects=True)
+    return client.get("/selfie", follow_redirects=True)
 
 
 def walk(client, app, language: str):
@@ -92,7 +93,7 @@ def walk(client, app, language: str):
     yield "selfie/camera", client.post("/selfie/start", follow_redirects=True)
     yield "selfie/staff", client.post("/selfie/prefer-staff", follow_redirects=True)
     staff_accepts(app)
-    yield "balance", client.get("/selfie/wait", follow_redirects=True)
+    yield "balance", client.get("/selfie", follow_redirects=True)
     yield "reason", client.post("/balance", follow_redirects=True)
     yield "amount/staff", client.post("/reason", data={"reason": "disability"},
                                       follow_redirects=True)
@@ -259,7 +260,6 @@ def test_selfie_and_paper_advice_carry_their_spoken_cue(tone_app, tone):
 
     tone.post("/selfie/prefer-staff")
     staff_accepts(tone_app)
-    tone.get("/selfie/wait")
     tone.post("/balance")
     tone.post("/reason", data={"reason": "resignation"})
     tone.post("/amount")

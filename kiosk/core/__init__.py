@@ -1,4 +1,8 @@
-"""The agency's core system, behind one interface: look up a participant, submit a claim."""
+"""The agency's core system, behind one interface: look up participants and their open claims.
+
+The kiosk's own claim record is saved by kiosk/claims.py; the core adapter looks up and (with the
+outbox sender) delivers.
+"""
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
@@ -8,6 +12,16 @@ from datetime import date
 from flask import current_app
 
 from kiosk.jht import EmploymentStatus, ParticipantFacts, ParticipantNumber
+
+
+@dataclass(frozen=True)
+class OpenClaim:
+    """A claim of the participant's that still holds the balance (kiosk.jht.OPEN_CLAIM_STATES)."""
+
+    number: str
+    state: str
+    reason: str
+    expected_payment_date: date | None
 
 
 @dataclass(frozen=True)
@@ -31,6 +45,7 @@ class ParticipantRecord:
     bank_holder: str
     has_photo: bool
     contributions: tuple[tuple[int, int], ...] = ()  # (year, amount), oldest first
+    open_claims: tuple[OpenClaim, ...] = ()  # newest first
 
     def facts(self) -> ParticipantFacts:
         """Return the facts the claim rules judge."""
@@ -38,6 +53,7 @@ class ParticipantRecord:
             birth_date=self.birth_date, membership_start=self.membership_start,
             employment_status=self.employment_status, employment_end=self.employment_end,
             balance=self.balance, partial_taken=self.partial_taken,
+            claim_in_progress=bool(self.open_claims),
         )
 
 
@@ -96,8 +112,12 @@ class CoreSystem(ABC):
         """Demo only (DEMO=1): keep this selfie as the reference of a participant without one."""
 
     @abstractmethod
-    def submit_claim(self, draft: ClaimDraft) -> ClaimReceipt:
-        """Save a claim and its outbox message together; the same draft twice makes one claim."""
+    def open_claims(self, participant_id: int) -> tuple[OpenClaim, ...]:
+        """Return the participant's claims that still hold the balance, newest first."""
+
+    @abstractmethod
+    def update_phone(self, participant_id: int, phone: str) -> None:
+        """Make `phone` the participant's mobile number (a data update its claim carried)."""
 
 
 def get_core() -> CoreSystem:
@@ -107,4 +127,4 @@ def get_core() -> CoreSystem:
                            "leave CORE_URL empty to use the local tables.")
     from kiosk.core.local import LocalCore
 
-    return LocalCore(branch_code=current_app.config["BRANCH_CODE"])
+    return LocalCore()

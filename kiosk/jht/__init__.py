@@ -2,6 +2,7 @@
 
 from .claims import (
     ALLOWED_TRANSITIONS,
+    OPEN_CLAIM_STATES,
     ClaimState,
     damm_check_digit,
     is_valid_damm,
@@ -46,6 +47,7 @@ from .tax import TaxEstimate, estimate_tax
 
 __all__ = [
     "ALLOWED_TRANSITIONS",
+    "OPEN_CLAIM_STATES",
     "DEATH_DOCUMENTS",
     "DOCUMENTS_BY_REASON",
     "REASONS_IN_ORDER",

@@ -23,6 +23,11 @@ class ClaimState(StrEnum):
     rejected = "rejected"
 
 
+# A claim in these states still holds the balance: no second claim may be taken on it.
+OPEN_CLAIM_STATES: frozenset[ClaimState] = frozenset(
+    {ClaimState.queued, ClaimState.submitted, ClaimState.needs_staff, ClaimState.approved}
+)
+
 ALLOWED_TRANSITIONS: dict[ClaimState, frozenset[ClaimState]] = {
     ClaimState.queued: frozenset({ClaimState.submitted, ClaimState.needs_staff}),
     ClaimState.submitted: frozenset(

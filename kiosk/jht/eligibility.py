@@ -20,6 +20,8 @@
   membership; `available_from` is the membership anniversary that completes them.
 - ``partial_already_taken``: a partial payout was already made (it can be taken once);
   `available_from` is None.
+- ``claim_in_progress``: the participant has an open claim (queued, submitted, needs staff or
+  approved) that still holds the balance; no reason is available until it is paid or rejected.
 
 Judgment call: status ``retired`` (retired by the employer) unlocks nothing by itself. Under the
 retirement age such a participant sees ``not_yet_56`` for the age claim and ``not_resigned`` etc.
@@ -117,6 +119,7 @@ class ParticipantFacts:
     employment_end: date | None  # resignation letter or PHK date
     balance: int  # rupiah
     partial_taken: date | None  # date of the partial payout, if any
+    claim_in_progress: bool = False  # an open claim holds the balance (the core knows)
 
     def __post_init__(self) -> None:
         if self.balance < 0:
@@ -211,6 +214,8 @@ def reason_statuses(
 
 def _verdict(reason: Reason, facts: ParticipantFacts, today: date, policy: Policy) -> _Verdict:
     """Decide whether one reason is available today."""
+    if facts.claim_in_progress:
+        return _Verdict(False, "claim_in_progress")
     if reason is Reason.retirement_age:
         return _age_verdict(facts, today, policy)
     if reason in (Reason.leaving_indonesia, Reason.disability):

@@ -3,17 +3,21 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import g, request
+from flask import current_app, g, request
 
-from kiosk import sessions
+from kiosk import visits
 from kiosk.clock import today
 from kiosk.core import get_core
 from kiosk.extensions import db, limiter
 from kiosk.i18n import month_name
 from kiosk.jht import parse_participant_number
 from kiosk.models import FailedIdentification
-from kiosk.participant import bp
-from kiosk.participant.identify import identification_stopped
+from kiosk.participant import bp, selfie
+from kiosk.participant.identify import (
+    identification_stopped,
+    kiosk_failures_recent,
+    rest_with_staff,
+)
 from kiosk.participant.journey import back_within, go, needs_session, policy, show
 from kiosk.participant.keypad import apply_key, digits_only
 
@@ -95,22 +99,35 @@ def birth_date():
 
 
 def _check_pair(chosen: date):
-    """Let the participant in when number and date match; else one message that hides which."""
+    """Let the participant in when number and date match; else one message that hides which.
+
+    The try is taken before the pair is checked, for the visit and for the kiosk, so a burst of
+    simultaneous posts can never check more pairs than the limits allow (kiosk.visits).
+    """
     row = g.kiosk_session
+    row.data.pop("birth", None)
+    if not visits.reserve_pair_try(row, current_app.config["IDENTIFY_TRIES"]):
+        return go("identify")  # the identify screen offers staff
+    mark = FailedIdentification(kiosk_id=row.kiosk_id)
+    db.session.add(mark)
+    db.session.commit()
+    if kiosk_failures_recent(row.kiosk_id, before_id=mark.id) \
+            >= current_app.config["IDENTIFY_KIOSK_FAILURES"]:
+        db.session.delete(mark)
+        visits.return_pair_try(row)
+        return rest_with_staff(row)
     number = parse_participant_number(row.data["number"], today(), policy())
     record = get_core().find_participant(number)
-    row.data.pop("birth", None)
     if record is not None and record.birth_date == chosen:
+        db.session.delete(mark)
+        visits.return_pair_try(row)
         if row.participant_id != record.id:
             row.data.pop("identity", None)
             row.data.pop("selfie", None)
         row.participant_id = record.id
-        sessions.move_to(row, "selfie", "identified")
-        db.session.commit()
+        visits.move_to(row, "selfie", "identified")
+        selfie.prepare(row)
         return go("selfie")
-    row.failed_pairs += 1
-    db.session.add(FailedIdentification(kiosk_id=row.kiosk_id))
-    sessions.move_to(row, "identify", "wrong_pair")
+    visits.move_to(row, "identify", "wrong_pair")
     row.data["pair_error"] = True
-    db.session.commit()
     return go("identify")

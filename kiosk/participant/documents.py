@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask import abort, g, jsonify, make_response, request, url_for
 from flask_babel import gettext as _
 
-from kiosk import captures, sessions
+from kiosk import captures, visits
 from kiosk.biometrics import Steady, decode_jpeg
 from kiosk.extensions import db, limiter
 from kiosk.paper import PageAdvice, encode_jpeg, find_page, straighten
@@ -132,7 +132,7 @@ def documents_frame():
     paper["steady"] = steady.to_dict()
     if paper.get("advice") != str(shown):
         paper["advice"] = str(shown)
-        sessions.record_event(row, "documents", f"advice_{shown}")
+        visits.record_event(row, "documents", f"advice_{shown}")
     if report.advice == PageAdvice.GOOD and (paper["best"] is None
                                              or report.quality > paper["best"]):
         captures.keep(row.id, captures.DOCUMENT, encode_jpeg(straighten(frame, report)),
@@ -141,7 +141,7 @@ def documents_frame():
     body = _advice_body(shown, round(progress, 2))
     if ready and paper["best"] is not None:
         paper["phase"] = "check"
-        sessions.record_event(row, "documents", "page_kept")
+        visits.record_event(row, "documents", "page_kept")
         body.update(state="check", next=url_for("participant.documents"))
     row.data["paper"] = paper
     db.session.commit()
@@ -176,12 +176,12 @@ def documents_check():
     if request.form.get("answer") == "yes":
         row.data["documents_photographed"] = _photographed(row) + [paper["doc"]]
         row.data.pop("paper")
-        sessions.record_event(row, "documents", "page_readable")
+        visits.record_event(row, "documents", "page_readable")
         return _next_paper(row, claim)
     captures.forget(row.id, captures.DOCUMENT, paper["doc"])
     row.data["paper"] = {**paper, "phase": "camera", "advice": None, "best": None,
                          "steady": Steady(good=(PageAdvice.GOOD,), lost=PageAdvice.NO_PAGE).to_dict()}
-    sessions.record_event(row, "documents", "page_again")
+    visits.record_event(row, "documents", "page_again")
     db.session.commit()
     return go("documents")
 
@@ -200,5 +200,5 @@ def documents_skip():
         row.data["documents"] = [d for d in row.data.get("documents", []) if d != paper["doc"]]
         problem = request.form.get("problem", "skipped")
         problem = problem if problem in SKIP_PROBLEMS else "skipped"
-        sessions.record_event(row, "documents", f"page_{problem}")
+        visits.record_event(row, "documents", f"page_{problem}")
     return _next_paper(row, claim)

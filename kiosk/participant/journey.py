@@ -4,9 +4,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from flask import current_app, g, redirect, url_for
+from flask import current_app, g, redirect, request, url_for
 
-from kiosk import htmx
+from kiosk import htmx, visits
 from kiosk.config import policy_from_config
 from kiosk.extensions import db
 from kiosk.participant.voice import screen_voice
@@ -91,10 +91,8 @@ def back_within(step: str):
 
 def advance(row, step: str, outcome: str = "next"):
     """Record the step done and send the participant to the next one (or back to the review)."""
-    from kiosk import sessions
-
     target = next_step(row, step)
-    sessions.move_to(row, target, outcome)
+    visits.move_to(row, target, outcome)
     db.session.commit()
     return go(target)
 
@@ -133,19 +131,16 @@ def needs_session(view):
 
 
 def show(template: str, step: str, state: str | None = None, status: int = 200, **context):
-    """Render a participant screen and remember it as the visit's current step.
+    """Render a participant screen; it only renders (steps change in kiosk.visits.move_to).
 
     The screen speaks `voice` (kiosk.participant.voice.screen_voice); by default the prompt of
-    `step/part` or `step/state`, after the words for the `error` shown.
+    `step/part` or `step/state`, after the words for the `error` shown. A POST that shows a
+    screen (an error, a keypad key without script) saves what it changed first.
     """
     if context.get("voice") is None:
         sub = context.get("part") or (state if state != "error" else None)
         context["voice"] = screen_voice(step, sub, context.get("error"))
-    row = g.get("kiosk_session")
-    if row is not None and row.step != step:
-        row.step = step
-    if g.get("kiosk") is not None:
-        g.kiosk.current_step = step
-    db.session.commit()
+    if request.method == "POST" or g.get("voice_registered"):
+        db.session.commit()
     return htmx.render(template, status=status, step=step, state=state,
                        progress=progress(step), **context)

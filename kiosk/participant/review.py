@@ -1,10 +1,8 @@
 """Review: every choice on one screen, each with a way to change it; one big Submit."""
-import secrets
-
 from flask import g, get_template_attribute, request
 
-from kiosk import captures, sessions
-from kiosk.core import ClaimDraft, get_core
+from kiosk import captures, claims, visits
+from kiosk.core import ClaimDraft
 from kiosk.extensions import db
 from kiosk.participant import bp
 from kiosk.participant.bank import mask_account
@@ -27,6 +25,11 @@ def review():
     row = g.kiosk_session
     if "claim" in row.data:  # submitted already: a second Submit shows the same receipt
         return go("receipt")
+    if request.method == "POST":
+        # A simultaneous second Submit of this visit finds the claim the first one saved.
+        saved = claims.saved(claims.visit_key(row.id))
+        if saved is not None:
+            return _to_receipt(row, saved, saved.details.get("staff_reasons", []))
     record = participant()
     claim = picture(record) if record else None
     if claim is None or "phone" not in row.data:
@@ -35,8 +38,6 @@ def review():
         return go("documents")
     if request.method == "POST":
         return _submit(row, claim)
-    # One key per visit: a double tap, Back then Submit, or a replayed request make one claim.
-    row.data.setdefault("claim_key", secrets.token_hex(16))
     return show("participant/review.html", "review", claim=claim,
                 account=mask_account(claim.bank_account),
                 voice=screen_voice("review", "staff" if claim.needs_staff else None, values={
@@ -52,14 +53,38 @@ def change():
     if step not in CHANGEABLE or "claim" in row.data:
         return go("review")
     row.data["changing"] = True
-    sessions.move_to(row, step, "change")
+    visits.move_to(row, step, "change")
     db.session.commit()
     return go(step)
 
 
 def _submit(row, claim):
-    receipt = get_core().submit_claim(ClaimDraft(
-        idempotency_key=row.data.setdefault("claim_key", secrets.token_hex(16)),
+    try:
+        receipt = claims.save(_draft(row, claim))
+    except claims.ClaimInProgress:
+        # Another kiosk took a claim for this participant a moment ago: the balance says so.
+        visits.move_to(row, "balance", "claim_in_progress")
+        return go("balance")
+    captures.attach_documents(row.id, receipt.number)
+    return _to_receipt(row, receipt, claim.staff_reasons)
+
+
+def _to_receipt(row, receipt, staff_reasons):
+    """Remember the saved claim in the visit and show its receipt."""
+    row.data["claim"] = {
+        "number": receipt.number, "state": receipt.state, "net": receipt.net_amount,
+        "payment_date": receipt.expected_payment_date.isoformat()
+        if receipt.expected_payment_date else None,
+        "staff_reasons": list(staff_reasons),
+    }
+    visits.move_to(row, "receipt", "submitted_" + receipt.state)
+    return go("receipt")
+
+
+def _draft(row, claim) -> ClaimDraft:
+    """The claim as confirmed; one key per visit, so a double tap or a replay make one claim."""
+    return ClaimDraft(
+        idempotency_key=claims.visit_key(row.id),
         kiosk_id=row.kiosk_id, participant_id=claim.record.id, reason=claim.reason.value,
         gross_amount=claim.tax.gross, tax_amount=claim.tax.tax, net_amount=claim.tax.net,
         needs_staff=claim.needs_staff, expected_payment_date=claim.payment_date,
@@ -72,14 +97,4 @@ def _submit(row, claim):
                  "tax_method": claim.tax.method,
                  # How the participant was recognised: decision, distance and time, no image.
                  "identity": row.data.get("identity", {})},
-    ))
-    captures.attach_documents(row.id, receipt.number)
-    row.data["claim"] = {
-        "number": receipt.number, "state": receipt.state, "net": receipt.net_amount,
-        "payment_date": receipt.expected_payment_date.isoformat()
-        if receipt.expected_payment_date else None,
-        "staff_reasons": list(claim.staff_reasons),
-    }
-    sessions.move_to(row, "receipt", "submitted_" + receipt.state)
-    db.session.commit()
-    return go("receipt")
+    )

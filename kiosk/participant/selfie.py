@@ -17,7 +17,7 @@ from statistics import median
 from flask import abort, current_app, g, jsonify, request, url_for
 from flask_babel import gettext as _
 
-from kiosk import captures, sessions
+from kiosk import captures, visits
 from kiosk.biometrics import (
     SOFT_ADVICE,
     Advice,
@@ -32,10 +32,18 @@ from kiosk.biometrics import (
 )
 from kiosk.core import get_core
 from kiosk.extensions import db, limiter
-from kiosk.models import HelpRequest, utcnow
+from kiosk.models import utcnow
 from kiosk.participant import bp
 from kiosk.participant.claim import identity_confirmed
-from kiosk.participant.journey import advance, back_within, go, needs_session, show, skip_when
+from kiosk.participant.journey import (
+    advance,
+    back_within,
+    go,
+    needs_session,
+    next_step,
+    show,
+    skip_when,
+)
 from kiosk.participant.voice import cue_voice, screen_voice
 from kiosk.voice.prompts import SELFIE_ADVICE, SELFIE_RETRY, SELFIE_STAFF_WHY, SELFIE_TURN
 
@@ -67,15 +75,17 @@ def _demo_enrolment(row) -> bool:
 
 
 def _call_staff(row, state: dict, why: str) -> None:
-    """Show the staff state and call a staff member (once while a call is open)."""
-    reason = "camera" if why.startswith("camera") else "identity_check"
+    """Show the staff state and call a staff member to this visit (once while a call is open)."""
     state.update(phase="staff", why=why)
     _save(row, state)
-    open_call = db.session.query(HelpRequest).filter_by(
-        kiosk_id=row.kiosk_id, reason=reason, status="open").first()
-    if open_call is None:
-        db.session.add(HelpRequest(kiosk_id=row.kiosk_id, reason=reason, step="selfie"))
-    sessions.record_event(row, "selfie", f"staff_{why}")
+    visits.call_staff(row, "camera" if why.startswith("camera") else "identity_check", "selfie")
+    visits.record_event(row, "selfie", f"staff_{why}")
+
+
+def prepare(row) -> None:
+    """The participant was identified: without a reference photo to match, call staff now."""
+    if not _demo_enrolment(row) and get_core().reference_photo(row.participant_id) is None:
+        _call_staff(row, _state(row), "no_photo")
 
 
 def _open_camera(row, state: dict, retry: str | None = None) -> None:
@@ -91,7 +101,7 @@ def _open_camera(row, state: dict, retry: str | None = None) -> None:
 def _retry(row, state: dict, why: str) -> None:
     """Count a try that did not succeed; open the camera again, or call staff after the last."""
     state["tries"] = state.get("tries", 0) + 1
-    sessions.record_event(row, "selfie", f"retry_{why}")
+    visits.record_event(row, "selfie", f"retry_{why}")
     if state["tries"] >= current_app.config["SELFIE_TRIES"]:
         _call_staff(row, state, "tries")
     else:
@@ -124,9 +134,6 @@ def selfie():
         return go("balance")
     state = _state(row)
     demo = _demo_enrolment(row)
-    if (state.get("phase") != "staff" and not demo
-            and get_core().reference_photo(row.participant_id) is None):
-        _call_staff(row, state, "no_photo")
     phase = state.get("phase", "intro")
     advice = state.get("advice") or Advice.NO_FACE
     retry = state.get("retry") or ""
@@ -147,7 +154,7 @@ def selfie_start():
     state = _state(row)
     if state.get("phase") in ("intro", None):
         _open_camera(row, state)
-        sessions.record_event(row, "selfie", "camera_opened")
+        visits.record_event(row, "selfie", "camera_opened")
     return go("selfie")
 
 
@@ -189,7 +196,7 @@ def _show_advice(row, state: dict, code: str) -> None:
     """Remember the advice shown; record it as an event when it changes (never the image)."""
     if state.get("advice") != code:
         state["advice"] = code
-        sessions.record_event(row, "selfie", f"advice_{code}")
+        visits.record_event(row, "selfie", f"advice_{code}")
 
 
 @bp.post("/selfie/frame")
@@ -235,7 +242,7 @@ def _camera_frame(row, state: dict, report: FrameReport, jpeg: bytes) -> float:
     if ready and state.get("best") is not None:
         state["phase"] = "liveness"
         state["turn"] = HeadTurn(baseline=median(state["yaws"])).to_dict()
-        sessions.record_event(row, "selfie", "steady")
+        visits.record_event(row, "selfie", "steady")
         return 0.0
     return progress
 
@@ -250,7 +257,7 @@ def _liveness_frame(row, state: dict, report: FrameReport) -> float:
         _show_advice(row, state, str(Advice.GOOD))
     if status == "passed":
         state["phase"] = "matching"
-        sessions.record_event(row, "selfie", "turned")
+        visits.record_event(row, "selfie", "turned")
         return 1.0
     if status == "failed":
         _retry(row, state, "turn")
@@ -304,19 +311,9 @@ def _accepted(row, state: dict, identity: dict):
 
 
 def accept_by_staff(row) -> None:
-    """A staff member checked the e-KTP: the participant goes on (CLI now, the console later)."""
+    """A staff member checked the e-KTP (kiosk.visits.accept_identity): the participant goes on."""
     state = _state(row)
     row.data["identity"] = {"by": "staff", "tries": state.get("tries", 0),
                             "at": utcnow().isoformat(timespec="seconds")}
     _save(row, {"phase": "accepted", "tries": state.get("tries", 0)})
-    sessions.record_event(row, "selfie", "staff_accepted")
-
-
-@bp.get("/selfie/wait")
-@needs_session
-def selfie_wait():
-    """Polled while waiting for staff: go on once they have accepted the participant."""
-    row = g.kiosk_session
-    if identity_confirmed(row):
-        return advance(row, "selfie", "after_staff")
-    return "", 204
+    visits.move_to(row, next_step(row, "selfie"), "staff_accepted")

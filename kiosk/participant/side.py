@@ -1,12 +1,12 @@
 """Side doors on every screen: Back, Start over, language, text size, Call staff."""
 from __future__ import annotations
 
-from flask import g, request
+from flask import g, redirect, request
 
-from kiosk import sessions
+from kiosk import visits
 from kiosk.extensions import db
 from kiosk.i18n import DEFAULT_LANGUAGE, LANGUAGES
-from kiosk.models import HelpRequest, KioskSession
+from kiosk.models import KioskSession
 from kiosk.participant import bp
 from kiosk.participant.journey import (
     AFTER_SUBMIT,
@@ -15,12 +15,13 @@ from kiosk.participant.journey import (
     needs_session,
     previous_step,
     show,
+    step_url,
 )
 
 
 def visit() -> KioskSession:
     """Return the visit in progress, or begin one on the welcome screen."""
-    return g.kiosk_session or sessions.start(DEFAULT_LANGUAGE)
+    return g.kiosk_session or visits.start(DEFAULT_LANGUAGE)
 
 
 @bp.post("/back")
@@ -28,26 +29,26 @@ def visit() -> KioskSession:
 def back():
     row = g.kiosk_session
     if row.step == "staff-coming":
+        # "Go on alone": the call stays open, so the staff member still comes to this visit.
         target = row.data.pop("return_step", "welcome")
     elif row.step in BACK_WITHIN and BACK_WITHIN[row.step](row):
         # Within a step of several screens, Back undoes the last choice made there.
-        db.session.commit()
         return go(row.step)
     elif row.step in AFTER_SUBMIT:
         target = row.step  # the claim is saved: there is nothing to go back to
     else:
         target = previous_step(row, row.step)
-    sessions.move_to(row, target, "back")
-    db.session.commit()
+    if target == "welcome":
+        # Back to the start is leaving: nothing of this person may wait there for the next.
+        visits.end(row, "back_to_welcome")
+        return go("welcome")
+    visits.move_to(row, target, "back")
     return go(target)
 
 
 @bp.post("/start-over")
 def start_over():
-    row = g.kiosk_session
-    if row is not None:
-        sessions.record_event(row, row.step, "start_over")
-        sessions.wipe(row)
+    visits.end(g.kiosk_session, "start_over")
     return go("welcome")
 
 
@@ -70,7 +71,7 @@ def text_size():
 
 @bp.post("/still-here")
 def still_here():
-    """Answer the idle warning: the visit's clock was reset when its session loaded."""
+    """Answer the idle warning: the visit's idle clock restarted as its POST loaded it."""
     if g.kiosk_session is not None:
         db.session.commit()
     return "", 204
@@ -79,14 +80,10 @@ def still_here():
 @bp.post("/call-staff")
 def call_staff():
     row = visit()
-    open_request = db.session.query(HelpRequest).filter_by(
-        kiosk_id=row.kiosk_id, reason="asked", status="open").first()
-    if open_request is None:
-        db.session.add(HelpRequest(kiosk_id=row.kiosk_id, reason="asked", step=row.step))
+    visits.call_staff(row, "asked")
     if row.step != "staff-coming":
         row.data["return_step"] = row.step
-    sessions.move_to(row, "staff-coming", "call_staff")
-    db.session.commit()
+    visits.move_to(row, "staff-coming", "call_staff")
     return go("staff-coming")
 
 
@@ -95,3 +92,17 @@ def call_staff():
 def staff_coming():
     return show("participant/staff_coming.html", "staff-coming",
                 return_step=g.kiosk_session.data.get("return_step", "welcome"))
+
+
+@bp.get("/wait")
+@needs_session
+def wait():
+    """Polled by a screen waiting for staff: nothing new (204), or the screen to show now.
+
+    Staff act through kiosk.visits (acknowledge, accept identity, resolve); a reset ends the visit,
+    and needs_session then sends the kiosk to welcome. A GET: it only reads.
+    """
+    row = g.kiosk_session
+    if row.step == request.args.get("step") and visits.held_for_staff(row):
+        return "", 204
+    return redirect(step_url(row.step), code=303)

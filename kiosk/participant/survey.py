@@ -1,7 +1,7 @@
 """Survey: five faces, one tap, optional; then everything of this visit is wiped."""
 from flask import g, request
 
-from kiosk import sessions
+from kiosk import visits
 from kiosk.participant import bp
 from kiosk.participant.journey import go, needs_session, show
 
@@ -16,7 +16,6 @@ def survey():
         return go("review")
     if request.method == "POST":
         score = request.form.get("score")
-        sessions.record_event(row, "survey", f"score_{score}" if score in SCORES else "skipped")
-        sessions.wipe(row)
+        visits.end(row, f"score_{score}" if score in SCORES else "skipped")
         return go("welcome")
     return show("participant/survey.html", "survey", scores=SCORES)

@@ -108,6 +108,9 @@ def _audio(name: str, text: str, dynamic: bool) -> dict:
             row.data["voice"] = {keys[speed]: [language, RATES[speed], text] for speed in keys}
             row.data["voice_personal"] = sorted(set(row.data.get("voice_personal", []))
                                                 | set(keys.values()))
+            # The one thing a screen's GET stores: the cache index of its spoken personal fact
+            # (journey.show saves it; no step, no claim, nothing else is changed by a GET).
+            g.voice_registered = True
     return {"name": name, "text": text, "src": url_for("voice.audio", key=keys["normal"]),
             "slow_src": url_for("voice.audio", key=keys["slow"])}
 

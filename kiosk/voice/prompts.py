@@ -36,7 +36,7 @@ class Prompt:
     """What one screen says: `parts` in order, after the `before` text its code picks."""
 
     parts: tuple[str, ...]
-    before: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    before: Mapping[str, str | tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
 
     def fields(self, code: str | None = None) -> frozenset[str]:
         """The placeholders the screen's text needs (with `code`'s before-text)."""
@@ -47,11 +47,11 @@ class Prompt:
 
     def messages(self, code: str | None = None) -> tuple[str, ...]:
         """The message ids spoken, in order, for `code` (unknown codes say nothing extra)."""
-        first = (self.before[code],) if code in self.before else ()
-        return first + self.parts
+        first = self.before.get(code, ()) if code is not None else ()
+        return ((first,) if isinstance(first, str) else tuple(first)) + self.parts
 
 
-def _prompt(*parts: str, before: Mapping[str, str] | None = None) -> Prompt:
+def _prompt(*parts: str, before: Mapping[str, str | tuple[str, ...]] | None = None) -> Prompt:
     return Prompt(tuple(parts), MappingProxyType(dict(before or {})))
 
 
@@ -72,6 +72,8 @@ IDENTIFY_ERRORS = {
     "wrong_pair": N_("Nomor dan tanggal lahir tidak cocok dengan data kami. Periksa nomor di kartu "
                      "Anda dan tanggal lahir Anda, lalu coba lagi."),
 }
+# After the second wrong pair the message also offers a person (shown and spoken alike).
+OFFER_STAFF = N_("Atau tekan Panggil Petugas. Petugas akan membantu Anda.")
 BIRTH_DATE_ERRORS = {
     "year": N_("Ketik tahun lahir dengan 4 angka, misalnya 1968."),
     "impossible_date": N_("Tanggal itu tidak ada di kalender. Pilih tanggal lahir Anda lagi."),
@@ -160,7 +162,12 @@ SCREENS: dict[str, Prompt] = {
         N_("Selamat datang"),
         N_("Di sini Anda bisa mengambil uang JHT Anda sendiri. Kami bantu langkah demi langkah."),
         N_("Pilih bahasa, lalu tekan Mulai.")),
-    "identify": _prompt(_TITLE_NUMBER, _TYPE_NUMBER, PRESS_NEXT_WHEN_DONE, before=IDENTIFY_ERRORS),
+    "identify": _prompt(_TITLE_NUMBER, _TYPE_NUMBER, PRESS_NEXT_WHEN_DONE, before={
+        **IDENTIFY_ERRORS, "wrong_pair_again": (IDENTIFY_ERRORS["wrong_pair"], OFFER_STAFF)}),
+    "identify/resting": _prompt(
+        N_("Kiosk ini sedang istirahat"),
+        N_("Banyak nomor yang salah diketik di kiosk ini tadi. Ini bukan salah Anda."),
+        N_("Seorang petugas sudah dipanggil dan akan membantu Anda. Silakan tunggu di sini.")),
     "identify/staff": _prompt(
         N_("Petugas akan membantu Anda"),
         N_("Kami belum bisa menemukan data Anda dengan nomor dan tanggal lahir itu."),
@@ -190,6 +197,10 @@ SCREENS: dict[str, Prompt] = {
         N_("Seorang petugas akan datang dan memeriksa e-KTP Anda. Silakan tunggu di sini."),
         before=SELFIE_STAFF_WHY),
     "balance": _prompt(N_("Uang JHT Anda %(amount)s."), PRESS_NEXT),
+    "balance/claim-open": _prompt(
+        N_("Anda sudah punya klaim yang sedang diproses."), N_("Nomor klaim Anda %(number)s."),
+        N_("Anda belum bisa membuat klaim baru. Petugas bisa menjelaskan klaim Anda."),
+        N_("Tekan Panggil Petugas.")),
     "reason": _prompt(N_("Kenapa Anda mengambil JHT?"), N_("Tekan alasan Anda.")),
     "reason/none": _prompt(N_("Saat ini Anda belum bisa mengambil uang JHT di kiosk."),
                            N_("Tekan Panggil Petugas.")),

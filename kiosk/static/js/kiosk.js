@@ -75,10 +75,15 @@
   var idleSeconds = parseInt(body.dataset.idleSeconds || "60", 10);
   var warnSeconds = parseInt(body.dataset.idleWarningSeconds || "30", 10);
   var dialog = document.getElementById("idle-dialog");
+  var REMIND_SECONDS = 60;
+  var REFRESH_AFTER_MS = 20 * 60 * 1000;
+  var loadedAt = Date.now();
   var lastTouch = Date.now();
   var lastPing = Date.now();
+  var lastActivity = Date.now();
   function stillHere() {
     lastTouch = Date.now();
+    lastActivity = lastTouch;
     // Keep the server's copy of the visit alive too; it expires visits nobody touches.
     if (Date.now() - lastPing > 20000) {
       lastPing = Date.now();
@@ -104,8 +109,25 @@
   });
   if (dialog) {
     dialog.addEventListener("cancel", function (event) { event.preventDefault(); });
+    var waited = 0;
     window.setInterval(function () {
       var m = main();
+      if (m && m.dataset.idle === "waiting") {
+        // Waiting for a staff member never times out; a gentle reminder now and then instead.
+        waited += 1;
+        if (waited % REMIND_SECONDS === 0) {
+          var again = document.querySelector('[data-action="hear-again"]');
+          if (again) again.click();
+        }
+      } else {
+        waited = 0;
+      }
+      // The page's security token ages with the page (an hour at most): the welcome screen,
+      // where every visit ends, loads itself anew when it is old and nobody is touching it.
+      if (m && m.dataset.step === "welcome" && Date.now() - loadedAt > REFRESH_AFTER_MS
+          && Date.now() - lastActivity > 30000) {
+        window.location.reload();
+      }
       if (!m || m.dataset.idle !== "on") { lastTouch = Date.now(); return; }
       var quiet = (Date.now() - lastTouch) / 1000;
       if (quiet >= idleSeconds && !dialog.open) {
