@@ -221,10 +221,8 @@ class Database:
 
 
 @pytest.fixture(autouse=True)
-def _every_balance_free(request) -> None:
-    if "db" in request.fixturenames or "page" in request.fixturenames \
-            or "camera_page" in request.fixturenames:
-        request.getfixturevalue("db").free_every_balance()
+def _every_balance_free(db) -> None:
+    db.free_every_balance()
 
 
 @pytest.fixture(scope="session")

@@ -44,6 +44,12 @@ def create_app(config: Mapping | None = None) -> Flask:
     app.register_blueprint(participant_bp)
     voice.init_app(app)
 
+    from kiosk.staff import auth as staff_auth
+    from kiosk.staff import bp as staff_bp
+
+    staff_auth.init_app(app)
+    app.register_blueprint(staff_bp)
+
     from kiosk.cli import register_commands
 
     register_commands(app)

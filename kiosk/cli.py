@@ -1,6 +1,7 @@
 """Operator commands (`flask --app wsgi ...`, CONTRACT.md "Command line")."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -13,7 +14,7 @@ from kiosk import captures, clock, visits
 from kiosk.devices import KioskError, add_kiosk
 from kiosk.extensions import db
 from kiosk.i18n import LANGUAGES
-from kiosk.models import HelpRequest, Kiosk
+from kiosk.models import HelpRequest, Kiosk, StaffMember
 from kiosk.participant.voice import PERSONAL_HOURS
 from kiosk.roster.csv_import import (
     ImportFailed,
@@ -24,6 +25,7 @@ from kiosk.roster.csv_import import (
     parse_participants,
 )
 from kiosk.roster.demo import demo_people, write_demo
+from kiosk.staff.auth import ROLES, StaffError, add_staff, disable, set_pin
 from kiosk.voice import RATES, voice_for
 
 DEFAULT_BASE_URL = "http://127.0.0.1:5000"
@@ -33,6 +35,7 @@ kiosk_cli = AppGroup("kiosk", help="Register kiosks, list them and reset a stuck
 identity_cli = AppGroup("identity", help="Confirm a participant's identity by hand.")
 retention_cli = AppGroup("retention", help="Delete what is kept past its time.")
 voice_cli = AppGroup("voice", help="The kiosk's spoken prompts.")
+staff_cli = AppGroup("staff", help="Staff members of the console: add, PIN, list, disable.")
 
 
 # --- participants -----------------------------------------------------------------------------
@@ -269,8 +272,71 @@ def voice_build_command() -> None:
             "installed? The kiosk shows those screens without sound until they are built.")
 
 
+# --- staff ------------------------------------------------------------------------------------
+
+
+def _staff_fail(exc: Exception) -> None:
+    click.echo(str(exc), err=True)
+    raise SystemExit(1)
+
+
+@staff_cli.command("add")
+@click.argument("username")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--name", "display_name", default=None,
+              help='The name the kiosk shows and says, e.g. "Bu Sari".')
+def staff_add_command(username: str, role: str, display_name: str | None) -> None:
+    """Add a staff member; the password comes from STAFF_PASSWORD or is asked for."""
+    password = os.environ.get("STAFF_PASSWORD") or click.prompt(
+        "Password (at least 10 characters)", hide_input=True, confirmation_prompt=True)
+    try:
+        row = add_staff(username, password, role, display_name)
+    except StaffError as exc:
+        _staff_fail(exc)
+    click.echo(f"Staff member {row.username} ({row.role}, shown as {row.display_name!r}) added.")
+
+
+@staff_cli.command("pin")
+@click.argument("username")
+def staff_pin_command(username: str) -> None:
+    """Set USERNAME's own PIN for the kiosk's staff menu (6 to 8 digits; asked for)."""
+    pin = os.environ.get("STAFF_PIN") or click.prompt("PIN (6 to 8 digits)", hide_input=True,
+                                                      confirmation_prompt=True)
+    try:
+        set_pin(username, pin)
+    except StaffError as exc:
+        _staff_fail(exc)
+    click.echo(f"PIN set for {username}.")
+
+
+@staff_cli.command("list")
+def staff_list_command() -> None:
+    """List the staff members: username, role, name, PIN set, disabled."""
+    rows = db.session.scalars(select(StaffMember).order_by(StaffMember.username)).all()
+    if not rows:
+        click.echo("No staff members yet. Add one with: flask --app wsgi staff add USERNAME "
+                   "--role staff")
+        return
+    for row in rows:
+        click.echo(f"{row.username:<20} {row.role:<10} {row.display_name:<24} "
+                   f"{'PIN' if row.pin_hash else 'no PIN':<6} "
+                   f"{'disabled' if row.disabled else 'active'}")
+
+
+@staff_cli.command("disable")
+@click.argument("username")
+def staff_disable_command(username: str) -> None:
+    """Disable USERNAME: their sessions end at once and they cannot sign in."""
+    try:
+        disable(username)
+    except StaffError as exc:
+        _staff_fail(exc)
+    click.echo(f"Staff member {username} disabled; their sessions have ended.")
+
+
 def register_commands(app: Flask) -> None:
     """Add the operator command groups to app.cli."""
+    app.cli.add_command(staff_cli)
     app.cli.add_command(identity_cli)
     app.cli.add_command(retention_cli)
     app.cli.add_command(participants_cli)

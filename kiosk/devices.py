@@ -68,8 +68,8 @@ def default_kiosk() -> Kiosk:
 
 def _load_kiosk() -> None:
     g.kiosk = None
-    if request.endpoint == "static":
-        return
+    if request.endpoint == "static" or request.blueprint == "staff":
+        return  # staff routes are never a kiosk's: they need a signed-in staff member instead
     cookie = request.cookies.get(DEVICE_COOKIE)
     if cookie:
         try:

@@ -1,7 +1,7 @@
 """Error screens in plain words, each with a way back to the start."""
 from __future__ import annotations
 
-from flask import Flask, g
+from flask import Flask, g, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -22,7 +22,19 @@ def error_page(name: str, status: int):
                        voice=screen_voice("error", name))
 
 
+STAFF_ERRORS = {
+    401: ("Silakan masuk", "Halaman ini hanya untuk petugas yang sudah masuk."),
+    403: ("Bukan untuk peran Anda", "Halaman ini hanya untuk supervisor."),
+    404: ("Tidak ada", "Halaman atau data ini tidak ada."),
+    429: ("Terlalu banyak percobaan", "Tunggu satu menit, lalu coba lagi."),
+}
+
+
 def _http_error(exc: HTTPException):
+    if request.blueprint == "staff":
+        heading, message = STAFF_ERRORS.get(exc.code, ("Ada masalah", "Coba lagi."))
+        return htmx.render("staff/error.html", status=exc.code or 500, heading=heading,
+                           message=message)
     if exc.code == 404:
         return error_page("not_found", 404)
     if exc.code == 429:
@@ -31,6 +43,9 @@ def _http_error(exc: HTTPException):
 
 
 def _csrf_error(_exc: CSRFError):
+    if request.blueprint == "staff":
+        return htmx.render("staff/error.html", status=400, heading="Halaman sudah lama terbuka",
+                           message="Muat ulang halaman, lalu coba lagi.")
     return error_page("expired", 400)
 
 

@@ -73,6 +73,9 @@ class Kiosk(db.Model):
     printer_url: Mapped[str | None] = mapped_column(String(300))
     current_step: Mapped[str | None] = mapped_column(String(30))
     last_heartbeat: Mapped[datetime | None]
+    # What the kiosk browser reported at its last heartbeat: camera, speech, printer.
+    devices: Mapped[dict[str, Any] | None] = mapped_column(MutableDict.as_mutable(JSON),
+                                                          default=dict)
     claim_sequence: Mapped[int] = mapped_column(default=0)
     enrol_token_hash: Mapped[str | None] = mapped_column(String(64))
     enrolled_at: Mapped[datetime | None]
@@ -145,6 +148,9 @@ class HelpRequest(db.Model):
     step: Mapped[str] = mapped_column(String(30))
     status: Mapped[str] = mapped_column(String(12), default="open")  # open | acknowledged | resolved
     resolution: Mapped[str | None] = mapped_column(String(20))  # kiosk.visits.RESOLUTIONS
+    # The staff member who answered: shown on the kiosk ("Bu Sari sedang menuju ke sini").
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_member.id"))
+    staff_name: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     acknowledged_at: Mapped[datetime | None]
     resolved_at: Mapped[datetime | None]
@@ -183,6 +189,10 @@ class Claim(db.Model):
     details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime | None]
+    # A staff decision on a claim that needed staff: who, when, and why in plain words.
+    decided_by: Mapped[str | None] = mapped_column(String(50))
+    decided_at: Mapped[datetime | None]
+    decision_note: Mapped[str | None] = mapped_column(String(300))
 
 
 class OutboxMessage(db.Model):
@@ -219,3 +229,34 @@ class Capture(db.Model):
     quality: Mapped[float] = mapped_column(default=0.0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     delete_after: Mapped[datetime | None]
+
+
+class StaffMember(db.Model):
+    """A branch staff member who signs in to the console (argon2 hashes; never a plain secret)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(50), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[str] = mapped_column(String(12))  # staff | supervisor
+    password_hash: Mapped[str] = mapped_column(String(200))
+    pin_hash: Mapped[str | None] = mapped_column(String(200))  # the kiosk staff menu's PIN
+    disabled: Mapped[bool] = mapped_column(default=False)
+    # Changed on sign-out everywhere and on disable: every session made before stops working.
+    session_version: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class AuditEntry(db.Model):
+    """One staff action: who, what, which kiosk, request or claim, when. Never edited."""
+
+    __table_args__ = (Index("ix_audit_entry_at", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_member.id"))
+    username: Mapped[str] = mapped_column(String(50))
+    action: Mapped[str] = mapped_column(String(40))
+    kiosk_id: Mapped[str | None] = mapped_column(String(20))
+    help_request_id: Mapped[int | None]
+    claim_number: Mapped[str | None] = mapped_column(String(12))
+    detail: Mapped[str | None] = mapped_column(String(300))

@@ -40,6 +40,8 @@ WAITING_STEPS = ("staff-coming", "selfie", "identify")
 
 # Grace past the browser's own warning, so a visit is never ended under a participant's finger.
 EXPIRY_GRACE_SECONDS = 30
+# Requests the kiosk makes by itself: they are not the participant doing something.
+PASSIVE_ENDPOINTS = frozenset({"participant.heartbeat"})
 SWEEP_EVERY_SECONDS = 10
 
 
@@ -85,7 +87,7 @@ def _load() -> None:
     if utcnow() - row.updated_at > idle_limit() and not held_for_staff(row):
         end(row, "timed_out")
         return
-    if request.method == "POST":
+    if request.method == "POST" and request.endpoint not in PASSIVE_ENDPOINTS:
         touch(row)  # the participant did something; a GET (a poll, a screen) does not count
     g.kiosk_session = row
 
@@ -286,12 +288,14 @@ def _staff_touch(request: HelpRequest) -> None:
         touch(row)
 
 
-def acknowledge(request_id: int) -> HelpRequest:
-    """A staff member is on the way to this request."""
+def acknowledge(request_id: int, staff_id: int | None = None,
+                staff_name: str | None = None) -> HelpRequest:
+    """A staff member is on the way to this request; the kiosk shows and says their name."""
     request = _request(request_id)
     if request.status != OPEN:
         raise VisitError(f"Help request {request_id} is {request.status} already.")
     request.status, request.acknowledged_at = ACKNOWLEDGED, utcnow()
+    request.staff_id, request.staff_name = staff_id, (staff_name or "Petugas").strip()[:100]
     _staff_touch(request)
     db.session.commit()
     return request
@@ -371,5 +375,16 @@ def return_pair_try(row: KioskSession) -> None:
 
 def init_app(app: Flask) -> None:
     app.before_request(_load)
-    app.context_processor(lambda: {"kiosk_session": g.get("kiosk_session"),
-                                   "held_for_staff": held_for_staff(g.get("kiosk_session"))})
+    app.context_processor(_context)
+
+
+def staff_on_the_way(row: KioskSession | None) -> str | None:
+    """The name of the staff member coming to this visit, once they have said so."""
+    call = open_request(row) if row is not None else None
+    return call.staff_name if call is not None and call.status == ACKNOWLEDGED else None
+
+
+def _context() -> dict:
+    row = g.get("kiosk_session")
+    return {"kiosk_session": row, "held_for_staff": held_for_staff(row),
+            "staff_on_the_way": staff_on_the_way(row)}

@@ -142,7 +142,7 @@ def test_GIVEN_another_person_WHEN_the_tries_run_out_THEN_staff_are_called_and_n
 
 def test_staff_accept_by_hand_and_the_screen_goes_on(app, at_selfie):
     at_selfie.post("/selfie/prefer-staff")
-    assert at_selfie.get("/wait?step=selfie").status_code == 204  # still waiting
+    assert at_selfie.get("/wait?at=selfie&ack=0&held=1").status_code == 204  # still waiting
     staff_accepts(app)
     page = at_selfie.get("/selfie", follow_redirects=True)
     assert main_attr(page, "data-step") == "balance"

@@ -142,16 +142,16 @@ def test_a_participant_waiting_for_staff_is_never_wiped_for_being_idle(app, demo
     page = demo.post("/call-staff", follow_redirects=True)
     assert main_attr(page, "data-step") == "staff-coming"
     assert main_attr(page, "data-idle") == "waiting"  # kiosk.js: no idle warning, a reminder
-    assert 'hx-get="/wait?step=staff-coming"' in page.get_data(as_text=True)
+    assert 'hx-get="/wait?at=staff-coming&amp;ack=0&amp;held=1"' in page.get_data(as_text=True)
     age_visits(app, idle_limit(app) * 10)
     with app.app_context():
         assert visits.sweep() == 0
-    assert demo.get("/wait?step=staff-coming").status_code == 204  # still waiting, not wiped
+    assert demo.get("/wait?at=staff-coming&ack=0&held=1").status_code == 204  # not wiped
 
     with app.app_context():
         request_id = db.session.scalars(select(HelpRequest.id)).one()
         visits.resolve(request_id)
-    answer = demo.get("/wait?step=staff-coming")
+    answer = demo.get("/wait?at=staff-coming&ack=0&held=1")
     assert answer.status_code == 303 and answer.headers["Location"].endswith("/staff-coming")
     assert main_attr(demo.get("/staff-coming"), "data-idle") == "on"  # the idle rules again
 
@@ -219,9 +219,9 @@ def test_identity_accept_answers_the_request_of_the_person_who_asked(app, demo):
     demo.post("/selfie/prefer-staff")
     page = demo.get("/selfie")
     assert main_attr(page, "data-idle") == "waiting"
-    assert demo.get("/wait?step=selfie").status_code == 204
+    assert demo.get("/wait?at=selfie&ack=0&held=1").status_code == 204
     staff_accepts(app)
-    answer = demo.get("/wait?step=selfie")
+    answer = demo.get("/wait?at=selfie&ack=0&held=1")
     assert answer.status_code == 303 and answer.headers["Location"].endswith("/balance")
     with app.app_context():
         call = db.session.scalars(select(HelpRequest)).one()
@@ -236,7 +236,7 @@ def test_a_kiosk_reset_ends_the_visit_and_closes_its_requests(app, demo, runner)
     result = runner.invoke(args=["kiosk", "reset", "K01"])
     assert result.exit_code == 0 and "1 visit(s) ended" in result.output
     assert the_visit(app) is None
-    assert demo.get("/wait?step=staff-coming").headers["Location"].endswith("/")
+    assert demo.get("/wait?at=staff-coming&ack=0&held=1").headers["Location"].endswith("/")
     with app.app_context():
         assert db.session.get(Kiosk, "K01").current_step == "welcome"
         assert db.session.scalars(select(HelpRequest.resolution).where(

@@ -19,6 +19,7 @@ from kiosk.participant import (  # noqa: E402,F401
     birth_date,
     documents,
     identify,
+    kiosk_staff,
     phone,
     reason,
     receipt,

@@ -137,6 +137,10 @@ def show(template: str, step: str, state: str | None = None, status: int = 200, 
     `step/part` or `step/state`, after the words for the `error` shown. A POST that shows a
     screen (an error, a keypad key without script) saves what it changed first.
     """
+    coming = visits.staff_on_the_way(g.get("kiosk_session"))
+    if coming and (step == "staff-coming" or state in ("staff", "resting")):
+        # The news on a waiting screen is who is coming (the screen itself was said before).
+        context["voice"] = screen_voice("staff-on-the-way", values={"name": coming})
     if context.get("voice") is None:
         sub = context.get("part") or (state if state != "error" else None)
         context["voice"] = screen_voice(step, sub, context.get("error"))

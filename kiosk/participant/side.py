@@ -97,12 +97,18 @@ def staff_coming():
 @bp.get("/wait")
 @needs_session
 def wait():
-    """Polled by a screen waiting for staff: nothing new (204), or the screen to show now.
+    """The screen's light poll of its own visit: 204 while nothing changed, else where to go.
 
-    Staff act through kiosk.visits (acknowledge, accept identity, resolve); a reset ends the visit,
-    and needs_session then sends the kiosk to welcome. A GET: it only reads.
+    Every participant screen asks (every 2 s while waiting for staff, every 4 s otherwise) with
+    what it showed: `at` the visit's step, `ack` whether a staff member was on the way, `held`
+    whether it was waiting. Staff act through kiosk.visits (acknowledge, accept identity,
+    resolve, reset); a reset ends the visit and needs_session sends the kiosk to welcome. It only
+    reads: a poll is not the participant doing something, so it keeps no visit alive.
     """
     row = g.kiosk_session
-    if row.step == request.args.get("step") and visits.held_for_staff(row):
+    call = visits.open_request(row)
+    now = {"at": row.step, "ack": "1" if call is not None and call.status == "acknowledged"
+           else "0", "held": "1" if visits.held_for_staff(row) else "0"}
+    if all(request.args.get(name) == value for name, value in now.items()):
         return "", 204
     return redirect(step_url(row.step), code=303)

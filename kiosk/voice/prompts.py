@@ -248,6 +248,8 @@ SCREENS: dict[str, Prompt] = {
         N_("Petugas sudah dipanggil"),
         N_("Seorang petugas akan datang ke kiosk ini. Silakan tunggu di sini."),
         N_("Sambil menunggu, Anda boleh melanjutkan sendiri.")),
+    # A waiting screen once a staff member has said they are coming (the console's Acknowledge).
+    "staff-on-the-way": _prompt(N_("%(name)s sedang menuju ke sini."), N_("Silakan tunggu di sini.")),
     **{f"error/{name}": _prompt(*words) for name, words in ERROR_PAGES.items()},
     # The idle warning, an overlay on any screen.
     "idle": _prompt(N_("Anda masih di sini?"), N_("Tekan Saya masih di sini untuk melanjutkan.")),

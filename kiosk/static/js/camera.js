@@ -24,6 +24,7 @@
   }
 
   function failed(problem) {
+    document.body.dataset.camera = problem;  // reported in the kiosk's heartbeat (kiosk.js)
     stop();
     var form = document.querySelector("main form[data-camera-failed]");
     if (!form) return;
@@ -59,6 +60,7 @@
       audio: false,
       video: { width: { ideal: WIDTH }, height: { ideal: HEIGHT }, facingMode: "user" }
     }).then(function (stream) {
+      document.body.dataset.camera = "seen";
       if (state.stopped) {
         stream.getTracks().forEach(function (track) { track.stop(); });
         return;

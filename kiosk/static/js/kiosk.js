@@ -67,7 +67,8 @@
     input.value = input.dataset.group === "participant" ? group(digits) : digits;
     input.removeAttribute("aria-invalid");
     refreshCount(input, digits);
-    announce(code === "del" || code === "clear" ? (digits.split("").join(" ") || key.textContent.trim()) : code);
+    if (input.type === "password") announce(String(digits.length));  // a PIN is never said
+    else announce(code === "del" || code === "clear" ? (digits.split("").join(" ") || key.textContent.trim()) : code);
   });
 
   // Idle: warn after IDLE seconds of no touch, count down, then wipe the visit.
@@ -107,6 +108,29 @@
       if (dialog.open) dialog.close();
     }
   });
+  // Heartbeat: the kiosk tells the staff board it is alive and how its devices are.
+  var HEARTBEAT_MS = 30000;
+  function heartbeat() {
+    var body = new URLSearchParams();
+    body.set("camera", document.body.dataset.camera || "unknown");
+    body.set("speech", document.body.dataset.speech || "unknown");
+    fetch("/heartbeat", { method: "POST", body: body, credentials: "same-origin",
+                          headers: { "X-CSRFToken": csrfToken() } }).catch(function () {});
+  }
+  window.setTimeout(heartbeat, 2000);
+  window.setInterval(heartbeat, HEARTBEAT_MS);
+
+  // A staff member's PIN menu: hold the top-left corner for three seconds (README, Staff).
+  var corner = document.querySelector("[data-staff-corner]"), held = null;
+  if (corner) {
+    corner.addEventListener("pointerdown", function () {
+      held = window.setTimeout(function () { window.location.href = corner.dataset.staffCorner; }, 3000);
+    });
+    ["pointerup", "pointerleave", "pointercancel"].forEach(function (name) {
+      corner.addEventListener(name, function () { window.clearTimeout(held); });
+    });
+  }
+
   if (dialog) {
     dialog.addEventListener("cancel", function (event) { event.preventDefault(); });
     var waited = 0;

@@ -55,13 +55,20 @@
     if (!audio || audio.dataset.voiceWatched) return;
     audio.dataset.voiceWatched = "1";
     var tries = 0;
-    audio.addEventListener("playing", function () { blocked = false; mark(audio, "playing"); });
+    audio.addEventListener("playing", function () {
+      blocked = false; mark(audio, "playing");
+      document.body.dataset.speech = "ok";  // reported in the kiosk's heartbeat (kiosk.js)
+    });
     audio.addEventListener("ended", function () {
       mark(audio, "ended");
       if (waiting && audio === current) { var next = waiting; waiting = null; play(next); }
     });
     audio.addEventListener("error", function () {
-      if (tries >= RETRIES || audio !== current) { mark(audio, "error"); return; }
+      if (tries >= RETRIES || audio !== current) {
+        mark(audio, "error");
+        document.body.dataset.speech = "failed";
+        return;
+      }
       tries += 1;
       window.setTimeout(function () {
         if (audio !== current || !audio.isConnected && !audio.dataset.cue) return;
