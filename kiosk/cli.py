@@ -263,7 +263,7 @@ def voice_build_command() -> None:
             rebuilt += count
             still_off += [f"{language} at {rate} ({text[:40]!r}): {why}"
                           for rate, why in left.items()]
-    click.echo(f"{rebuilt} files did not fit their text and rate and were rebuilt" if rebuilt
+    click.echo(f"{rebuilt} file(s) did not fit their text and rate and were rebuilt" if rebuilt
                else "Every file fits its text and rate")
     click.echo(f"Voice cache: {cache.count()} files, {cache.size_bytes() / 1e6:.1f} MB in "
                f"{cache.root}")
@@ -273,7 +273,7 @@ def voice_build_command() -> None:
             "installed? The kiosk shows those screens without sound until they are built.")
     if still_off:
         raise click.ClickException(
-            f"{len(still_off)} files are still off after being rebuilt, so the synthesizer "
+            f"{len(still_off)} file(s) are still off after being rebuilt, so the synthesizer "
             f"does not say what it is asked: {'; '.join(still_off[:3])}")
 
 

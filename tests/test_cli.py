@@ -474,7 +474,7 @@ def test_voice_build_checks_every_file_and_rebuilds_those_that_do_not_fit(tone_a
     again = runner.invoke(args=["voice", "build"])
     assert again.exit_code == 0, again.output
     assert "built already" in again.output
-    assert "2 files did not fit their text and rate and were rebuilt" in again.output
+    assert "2 file(s) did not fit their text and rate and were rebuilt" in again.output
     assert voice.cache.check(language, voice_for(language), RATES.values(), text) == {}
     assert voice.cache.check(other_language, voice_for(other_language), RATES.values(),
                              other) == {}
@@ -487,6 +487,6 @@ def test_voice_build_fails_loudly_when_a_rebuilt_file_is_still_off(tone_app):
     voice.cache.synthesizer = IgnoresRate(text)
     result = tone_app.test_cli_runner().invoke(args=["voice", "build"])
     assert result.exit_code != 0
-    assert "2 files did not fit their text and rate and were rebuilt" in result.output
-    assert "2 files are still off after being rebuilt" in result.output
+    assert "2 file(s) did not fit their text and rate and were rebuilt" in result.output
+    assert "2 file(s) are still off after being rebuilt" in result.output
     assert "expected at 115 words a minute" in result.output
