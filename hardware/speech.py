@@ -5,7 +5,10 @@
   the web process down; it becomes a `HardwareError` instead. Calls within one process are
   serialised by a lock (concurrent pyttsx3 use crashed the process, and the kiosk has two cores).
 - `RecordingSynthesizer`: a test double that records every call and writes a valid WAV (a quiet
-  tone) whose duration grows with the text, for tests that must not depend on espeak-ng.
+  tone) as long as espeak-ng's speech of the text, for tests that must not depend on espeak-ng.
+
+`audio_problem` and `rates_fit` check that a WAV is as long as its text at its rate should be
+(espeak-ng's pace, measured), so a file spoken at the wrong rate, cut short or silent is found.
 
 Both write the WAV under a temporary name in the target's folder and `os.replace` it into place,
 so nobody ever sees half a file under the final name.
@@ -27,6 +30,7 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,6 +49,22 @@ MAX_TEXT_CHARS = 5000
 SAMPLE_RATE = 22050
 CHANNELS = 1
 SAMPLE_WIDTH = 2
+
+# espeak-ng's pace at 150 words a minute, by voice: a pause (seconds) plus seconds per character of
+# text, both scaled by 150 / rate. Fitted over every static prompt at both rates
+# (bench/voice_pace.py); another voice gets the mean of the two.
+PACE_AT_150: dict[str, tuple[float, float]] = {"poz/id": (0.38, 0.0825), "gmw/en": (0.14, 0.072)}
+DEFAULT_PACE_AT_150 = (0.26, 0.077)
+# A file's seconds over the expected seconds: measured 0.81-1.36 over every static prompt (a text
+# with digits, said as words, runs long); a file said at espeak-ng's 200 words a minute instead
+# of 115 comes out at about 0.56 of it.
+DURATION_RANGE = (0.75, 1.5)
+# For one text, (slower file's seconds / faster file's) over (faster rate / slower rate): measured
+# 1.00-1.07; a pair with one file said at 200 words a minute gave 0.54-0.56 or 1.38-1.45.
+RATE_RATIO_RANGE = (0.92, 1.15)
+# Root mean square below which a file is silence: espeak-ng's speech measured 0.07 or more, the
+# tone test double is 0.035.
+MIN_RMS = 0.01
 
 # The repository root, so the worker module is importable in the child whatever its cwd.
 _PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)
@@ -128,18 +148,56 @@ def wav_is_complete(path: Path | str, *, min_frames: int = 1) -> bool:
 
 def wav_rms(path: Path | str) -> float:
     """Root mean square of a 16-bit WAV's samples, from 0.0 (silence) to 1.0 (full scale)."""
+    import numpy  # here, not at the top: every speech worker imports this module at its start
+
     info = read_wav_info(path)
     if info.sample_width != 2:
         raise ValueError("only 16-bit WAV is supported")
     with open(path, "rb") as f:
         f.seek(info.data_offset)
-        samples = array.array("h")
-        samples.frombytes(f.read(info.frames * info.channels * 2))
-    if sys.byteorder != "little":
-        samples.byteswap()
-    if not samples:
+        samples = numpy.frombuffer(f.read(info.frames * info.channels * 2), dtype="<i2")
+    if not samples.size:
         return 0.0
-    return math.sqrt(sum(s * s for s in samples) / len(samples)) / 32768.0
+    return math.sqrt(numpy.mean(numpy.square(samples, dtype=numpy.float64))) / 32768.0
+
+
+# --------------------------------------------------------------------------------------------
+# How long speech lasts
+
+
+def expected_seconds(text: str, voice: str, rate: int) -> float:
+    """Seconds espeak-ng takes to say `text` with `voice` at `rate` words a minute."""
+    pause, per_char = PACE_AT_150.get(voice.lower(), DEFAULT_PACE_AT_150)
+    return (pause + per_char * len(text.strip())) * 150 / rate
+
+
+def duration_fits(seconds: float, text: str, voice: str, rate: int) -> bool:
+    """True if `seconds` of audio is a length `text` can take at `rate` (see DURATION_RANGE)."""
+    low, high = DURATION_RANGE
+    return low <= seconds / expected_seconds(text, voice, rate) <= high
+
+
+def rates_fit(seconds_by_rate: Mapping[int, float]) -> bool:
+    """True if one text's files are each longer than the next faster one, by the rates' ratio."""
+    low, high = RATE_RATIO_RANGE
+    pairs = sorted(seconds_by_rate.items(), reverse=True)  # fastest first
+    return all(slow > fast and low <= (slow / fast) / (fast_rate / slow_rate) <= high
+               for (fast_rate, fast), (slow_rate, slow) in zip(pairs, pairs[1:]))
+
+
+def audio_problem(path: Path | str, text: str, voice: str, rate: int) -> str | None:
+    """Why the WAV at `path` cannot be `text` said by `voice` at `rate`; None if it can be."""
+    try:
+        seconds = read_wav_info(path).duration
+        rms = wav_rms(path)
+    except (OSError, ValueError, struct.error) as exc:
+        return f"not a complete WAV ({exc})"
+    if not duration_fits(seconds, text, voice, rate):
+        return (f"{seconds:.2f} s long, {expected_seconds(text, voice, rate):.2f} s expected at "
+                f"{rate} words a minute")
+    if rms < MIN_RMS:
+        return f"silent (RMS {rms:.3f})"
+    return None
 
 
 def _temporary_sibling(path: Path) -> Path:
@@ -252,6 +310,9 @@ class Pyttsx3Synthesizer(Synthesizer):
             raise Offline("espeak-ng is not available", device=DEVICE, detail=tail)
         if code == worker_protocol.EXIT_UNKNOWN_VOICE:
             raise UnknownVoice(f"no voice {voice!r}", device=DEVICE, detail=tail)
+        if code == worker_protocol.EXIT_NOT_APPLIED:
+            raise SynthesisFailed("espeak-ng did not apply the speech rate", device=DEVICE,
+                                  detail=tail)
         raise SynthesisFailed("speech synthesis failed", device=DEVICE,
                               detail=f"worker exit {code}" + (f": {tail}" if tail else ""))
 
@@ -271,18 +332,14 @@ class SynthesisCall:
 class RecordingSynthesizer(Synthesizer):
     """A test double: records each call and writes a valid WAV of a quiet 441 Hz tone.
 
-    The duration is `len(text) * seconds_per_char * 150 / rate` (at least 0.1 s), close to what
-    espeak-ng gives, so a slower rate gives a longer file. `delay` seconds are spent between
+    The duration is `expected_seconds(text, voice, rate)`, what espeak-ng gives, so a slower rate
+    gives a longer file and the file passes `audio_problem`. `delay` seconds are spent between
     writing the first and second half (to widen race windows in concurrency tests).
     """
 
-    # Measured with espeak-ng 1.51 at 150 wpm: 0.078 s/char Indonesian, 0.064 English.
-    SECONDS_PER_CHAR_AT_150 = 0.07
     AMPLITUDE = 0.05  # of full scale: quiet but clearly not silence
 
-    def __init__(self, *, seconds_per_char: float = SECONDS_PER_CHAR_AT_150,
-                 delay: float = 0.0) -> None:
-        self.seconds_per_char = seconds_per_char
+    def __init__(self, *, delay: float = 0.0) -> None:
         self.delay = delay
         self.calls: list[SynthesisCall] = []
         self._lock = threading.Lock()
@@ -291,8 +348,7 @@ class RecordingSynthesizer(Synthesizer):
         path = _check_request(text, voice, rate, path)
         with self._lock:
             self.calls.append(SynthesisCall(text, voice, rate, path))
-        seconds = max(0.1, len(text) * self.seconds_per_char * 150 / rate)
-        frames = self.tone(seconds)
+        frames = self.tone(expected_seconds(text, voice, rate))
         temporary = _temporary_sibling(path)
         try:
             header = _wav_header(len(frames))

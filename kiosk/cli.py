@@ -245,12 +245,12 @@ def retention_purge_command() -> None:
 
 @voice_cli.command("build")
 def voice_build_command() -> None:
-    """Synthesise every static prompt in every language at both speech rates."""
+    """Synthesise every static prompt in every language at both speech rates; check each file."""
     voice = current_app.extensions["voice"]
     cache = voice.cache
     removed = cache.sweep_partials()
-    todo = [(language, rate, text) for language, text in voice.static_prompts()
-            for rate in RATES.values()]
+    texts = list(voice.static_prompts())
+    todo = [(language, rate, text) for language, text in texts for rate in RATES.values()]
     missing = [item for item in todo
                if cache.get(item[0], voice_for(item[0]), item[1], item[2]) is None]
     click.echo(f"{len(todo)} prompts ({len(LANGUAGES)} languages, {len(RATES)} speeds), "
@@ -264,12 +264,31 @@ def voice_build_command() -> None:
                 cache.ensure(language, voice_for(language), rate, text)
             except HardwareError as exc:
                 failed.append(exc)
+    # A file may be whole yet wrong (said at another rate, cut short, silent): check each one
+    # against its text and rate, built now or before, and build again what is off.
+    rebuilt, still_off = 0, []
+    with click.progressbar(texts, label="Checking every file", show_pos=True) as bar:
+        for language, text in bar:
+            try:
+                count, left = cache.repair(language, voice_for(language), RATES.values(), text)
+            except HardwareError as exc:
+                failed.append(exc)
+                continue
+            rebuilt += count
+            still_off += [f"{language} at {rate} ({text[:40]!r}): {why}"
+                          for rate, why in left.items()]
+    click.echo(f"{rebuilt} file(s) did not fit their text and rate and were rebuilt" if rebuilt
+               else "Every file fits its text and rate")
     click.echo(f"Voice cache: {cache.count()} files, {cache.size_bytes() / 1e6:.1f} MB in "
                f"{cache.root}")
     if failed:
         raise click.ClickException(
             f"{len(failed)} prompts could not be synthesised ({failed[0]}); is espeak-ng "
             "installed? The kiosk shows those screens without sound until they are built.")
+    if still_off:
+        raise click.ClickException(
+            f"{len(still_off)} file(s) are still off after being rebuilt, so the synthesizer "
+            f"does not say what it is asked: {'; '.join(still_off[:3])}")
 
 
 # --- staff ------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import wave
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -9,6 +10,9 @@ from sqlalchemy import func, select
 import pytest
 from sqlalchemy.exc import IntegrityError
 
+from hardware.speech import RecordingSynthesizer, read_wav_info
+from kiosk import create_app
+from kiosk.config import config_for_tests
 from kiosk.extensions import db
 from kiosk.models import Contribution, Kiosk, KioskSession, Participant
 from kiosk.roster import csv_import
@@ -20,6 +24,8 @@ from kiosk.roster.csv_import import (
     parse_participants,
 )
 from kiosk.roster.demo import demo_people
+from kiosk.voice import RATES, voice_for
+from tests.conftest import empty_tables
 
 TODAY_IN_TESTS = "2026-11-23"  # config_for_tests's KIOSK_TODAY
 
@@ -422,3 +428,65 @@ def test_resetting_an_unknown_kiosk_fails(app, runner):
     result = runner.invoke(args=["kiosk", "reset", "K99"])
     assert result.exit_code == 1
     assert "K99" in result.stderr
+
+
+# --- voice build ---------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tone_app(database_url, tmp_path):
+    """The app with the tone synthesizer, so audio is made in milliseconds."""
+    application = create_app(config_for_tests(tmp_path, database_url, SPEECH="tone"))
+    yield application
+    empty_tables(application)
+
+
+class IgnoresRate(RecordingSynthesizer):
+    """Says `text` at 200 words a minute, whatever rate it is asked: the lost-rate fault."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def synthesize(self, text, voice, rate, path):
+        super().synthesize(text, voice, 200 if text == self.text else rate, path)
+
+
+def test_voice_build_checks_every_file_and_rebuilds_those_that_do_not_fit(tone_app):
+    runner = tone_app.test_cli_runner()
+    first = runner.invoke(args=["voice", "build"])
+    assert first.exit_code == 0, first.output
+    assert "Every file fits its text and rate" in first.output
+    voice = tone_app.extensions["voice"]
+    with tone_app.app_context():
+        (language, text), (other_language, other) = list(voice.static_prompts())[:2]
+    # "Slower" said at 200 words a minute, and a normal file of the right length but silent.
+    slow = voice.cache.path(voice.key(language, RATES["slow"], text))
+    RecordingSynthesizer().synthesize(text, voice_for(language), 200, slow)
+    normal = voice.cache.path(voice.key(other_language, RATES["normal"], other))
+    frames = read_wav_info(normal).frames
+    with wave.open(str(normal), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(22050)
+        w.writeframes(b"\x00\x00" * frames)
+
+    again = runner.invoke(args=["voice", "build"])
+    assert again.exit_code == 0, again.output
+    assert "built already" in again.output
+    assert "2 file(s) did not fit their text and rate and were rebuilt" in again.output
+    assert voice.cache.check(language, voice_for(language), RATES.values(), text) == {}
+    assert voice.cache.check(other_language, voice_for(other_language), RATES.values(),
+                             other) == {}
+
+
+def test_voice_build_fails_loudly_when_a_rebuilt_file_is_still_off(tone_app):
+    voice = tone_app.extensions["voice"]
+    with tone_app.app_context():
+        language, text = next(voice.static_prompts())
+    voice.cache.synthesizer = IgnoresRate(text)
+    result = tone_app.test_cli_runner().invoke(args=["voice", "build"])
+    assert result.exit_code != 0
+    assert "2 file(s) did not fit their text and rate and were rebuilt" in result.output
+    assert "2 file(s) are still off after being rebuilt" in result.output
+    assert "expected at 115 words a minute" in result.output

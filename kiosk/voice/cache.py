@@ -8,6 +8,9 @@ same folder (after an fsync), so a reader in any thread or process sees a comple
 processes asking for the same new key at the same moment may both synthesise, and the second
 rename simply replaces the first file with an identical one.
 
+`check()` finds the files of a text that are not that text at their rate (too short or long for
+it, silent, or a slower one not longer by the rates' ratio); `repair()` rebuilds them in place.
+
 Pure Python: no Flask here.
 """
 from __future__ import annotations
@@ -22,11 +25,12 @@ import threading
 import time
 import unicodedata
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from hardware.errors import SynthesisFailed
-from hardware.speech import Synthesizer, read_wav_info, wav_is_complete
+from hardware.speech import (Synthesizer, audio_problem, rates_fit, read_wav_info,
+                             wav_is_complete)
 
 # Bump to orphan every cached file (e.g. after changing how texts are normalised).
 KEY_VERSION = 1
@@ -84,21 +88,22 @@ class VoiceCache:
         return path if wav_is_complete(path) else None
 
     def ensure(self, language: str, voice: str, rate: int, text: str,
-               secret: bytes = b"") -> Path:
-        """The cached WAV's path, synthesising it first if missing.
+               secret: bytes = b"", *, rebuild: bool = False) -> Path:
+        """The cached WAV's path, synthesising it first if missing (or always, with `rebuild`).
 
         Raises ValueError for a bad request and a HardwareError subclass when synthesis fails;
-        either way no file is left under the final name.
+        either way no new file is left under the final name (a rebuilt one replaces the old
+        one in a single rename, so readers never miss it).
         """
         text = normalize_text(text)
         if not text:
             raise ValueError("text to speak is empty")
         key = self.key(language, voice, rate, text, secret)
         path = self.path(key)
-        if wav_is_complete(path):
+        if not rebuild and wav_is_complete(path):
             return path
         with self._lock_for(key):
-            if wav_is_complete(path):  # another thread made it while we waited
+            if not rebuild and wav_is_complete(path):  # another thread made it while we waited
                 return path
             path.parent.mkdir(parents=True, exist_ok=True)
             temporary = path.with_name(
@@ -119,6 +124,43 @@ class VoiceCache:
             finally:
                 temporary.unlink(missing_ok=True)
         return path
+
+    # -- checking ----------------------------------------------------------------------------
+
+    def check(self, language: str, voice: str, rates: Iterable[int], text: str,
+              secret: bytes = b"") -> dict[int, str]:
+        """Why each of `text`'s cached files at `rates` is not `text` at its rate, by rate.
+
+        A file that is missing is not checked (building it is `ensure`'s job). A slower file
+        that is not longer than the faster one by the rates' ratio puts both in the answer.
+        """
+        text = normalize_text(text)
+        problems: dict[int, str] = {}
+        seconds: dict[int, float] = {}
+        for rate in rates:
+            path = self.path(self.key(language, voice, rate, text, secret))
+            if not path.exists():
+                continue
+            problem = audio_problem(path, text, voice, rate)
+            if problem:
+                problems[rate] = problem
+            else:
+                seconds[rate] = read_wav_info(path).duration
+        if not rates_fit(seconds):
+            pace = ", ".join(f"{seconds[rate]:.2f} s at {rate}" for rate in sorted(seconds))
+            problems.update(dict.fromkeys(seconds, f"slower is not longer by the rates' ratio "
+                                                   f"({pace})"))
+        return problems
+
+    def repair(self, language: str, voice: str, rates: Iterable[int], text: str,
+               secret: bytes = b"") -> tuple[int, dict[int, str]]:
+        """Rebuild `text`'s files that `check` finds off; return how many, and what is still off."""
+        rates = list(rates)
+        problems = self.check(language, voice, rates, text, secret)
+        for rate in problems:
+            self.ensure(language, voice, rate, text, secret, rebuild=True)
+        return len(problems), (self.check(language, voice, rates, text, secret) if problems
+                               else {})
 
     # -- housekeeping ----------------------------------------------------------------------
 

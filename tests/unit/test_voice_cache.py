@@ -1,4 +1,4 @@
-"""kiosk.voice.cache.VoiceCache: keys, paths, at-most-once synthesis, atomic files."""
+"""kiosk.voice.cache.VoiceCache: keys, paths, at-most-once synthesis, atomic files, checks."""
 from __future__ import annotations
 
 import os
@@ -14,7 +14,8 @@ import pytest
 
 from hardware.errors import HardwareError, SynthesisFailed
 from hardware.speech import (Pyttsx3Synthesizer, RecordingSynthesizer, Synthesizer,
-                             espeak_available, read_wav_info, wav_is_complete, wav_rms)
+                             espeak_available, expected_seconds, read_wav_info, wav_is_complete,
+                             wav_rms)
 from kiosk.voice import RATES, VOICES, rate_for, voice_for
 from kiosk.voice.cache import VoiceCache, normalize_text
 
@@ -210,6 +211,107 @@ def test_sweep_partials_removes_only_old_leftovers(tmp_path):
     os.utime(old, (time.time() - 7200, time.time() - 7200))
     assert cache.sweep_partials(older_than=3600) == 1
     assert not old.exists() and new.exists() and path.exists()
+
+
+# ---------------------------------------------------------------------------------------------
+# check / repair: each file against its text and rate
+
+TEXT = "Silakan tempelkan kartu identitas Anda pada pembaca di bawah layar."
+BOTH = (RATES["normal"], RATES["slow"])
+
+
+class IgnoresRate(RecordingSynthesizer):
+    """Says everything at 200 words a minute, whatever it is asked: the lost-rate fault."""
+
+    def synthesize(self, text, voice, rate, path):
+        super().synthesize(text, voice, 200, path)
+
+
+def plant(cache: VoiceCache, rate: int, frames: bytes | None = None, said_at: int = 0) -> Path:
+    """Put a wrong file in the cache under TEXT's key at `rate`: raw `frames`, or TEXT said at
+    `said_at` words a minute."""
+    path = cache.path(cache.key("id", "poz/id", rate, TEXT))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if frames is None:
+        RecordingSynthesizer().synthesize(TEXT, "poz/id", said_at, path)
+    else:
+        with wave.open(str(path), "wb") as w:
+            w.setnchannels(1)
+            w.setsampwidth(2)
+            w.setframerate(22050)
+            w.writeframes(frames)
+    return path
+
+
+def test_check_finds_nothing_wrong_with_files_of_the_right_length(tmp_path):
+    cache = VoiceCache(tmp_path, RecordingSynthesizer())
+    for rate in BOTH:
+        cache.ensure("id", "poz/id", rate, TEXT)
+    assert cache.check("id", "poz/id", BOTH, TEXT) == {}
+    assert cache.check("id", "poz/id", BOTH, "Teks yang belum dibuat.") == {}  # missing: not off
+
+
+def test_check_finds_a_slow_file_said_at_another_rate(tmp_path):
+    cache = VoiceCache(tmp_path, RecordingSynthesizer())
+    cache.ensure("id", "poz/id", RATES["normal"], TEXT)
+    plant(cache, RATES["slow"], said_at=200)
+    problems = cache.check("id", "poz/id", BOTH, TEXT)
+    assert list(problems) == [RATES["slow"]]
+    assert "expected at 115 words a minute" in problems[RATES["slow"]]
+
+
+def test_check_finds_silence_and_a_cut_file(tmp_path):
+    cache = VoiceCache(tmp_path, RecordingSynthesizer())
+    plant(cache, RATES["normal"], frames=b"\x00\x00" * 22050 * 5)  # 5 s of silence
+    plant(cache, RATES["slow"], frames=RecordingSynthesizer.tone(1.0))  # 1 s of a 7 s text
+    problems = cache.check("id", "poz/id", BOTH, TEXT)
+    assert problems[RATES["normal"]].startswith("silent")
+    assert "s long" in problems[RATES["slow"]]
+
+
+def test_check_wants_the_slow_file_longer_than_its_normal_twin(tmp_path):
+    """Each file on its own is a possible length for the text, but the pair is not."""
+    cache = VoiceCache(tmp_path, RecordingSynthesizer())
+    seconds = expected_seconds(TEXT, "poz/id", RATES["normal"])
+    plant(cache, RATES["normal"], frames=RecordingSynthesizer.tone(1.2 * seconds))
+    plant(cache, RATES["slow"], frames=RecordingSynthesizer.tone(1.2 * seconds))
+    problems = cache.check("id", "poz/id", BOTH, TEXT)
+    assert set(problems) == set(BOTH)
+    assert "slower is not longer" in problems[RATES["slow"]]
+
+
+def test_repair_rebuilds_only_what_is_off_and_in_place(tmp_path):
+    synth = RecordingSynthesizer()
+    cache = VoiceCache(tmp_path, synth)
+    normal = cache.ensure("id", "poz/id", RATES["normal"], TEXT)
+    before = normal.read_bytes()
+    slow = plant(cache, RATES["slow"], said_at=200)
+    synth.calls.clear()
+    assert cache.repair("id", "poz/id", BOTH, TEXT) == (1, {})
+    assert [call.rate for call in synth.calls] == [RATES["slow"]]
+    assert normal.read_bytes() == before
+    assert cache.check("id", "poz/id", BOTH, TEXT) == {}
+    assert read_wav_info(slow).duration > read_wav_info(normal).duration
+    assert partials(tmp_path) == []
+    assert cache.repair("id", "poz/id", BOTH, TEXT) == (0, {})
+
+
+def test_repair_says_what_is_still_off_when_the_synthesizer_keeps_erring(tmp_path):
+    cache = VoiceCache(tmp_path, IgnoresRate())
+    for rate in BOTH:
+        cache.ensure("id", "poz/id", rate, TEXT)
+    rebuilt, left = cache.repair("id", "poz/id", BOTH, TEXT)
+    assert rebuilt == 2 and set(left) == set(BOTH)
+
+
+def test_ensure_with_rebuild_replaces_a_complete_file(tmp_path):
+    synth = RecordingSynthesizer()
+    cache = VoiceCache(tmp_path, synth)
+    path = plant(cache, RATES["slow"], said_at=200)
+    assert cache.ensure("id", "poz/id", RATES["slow"], TEXT) == path and synth.calls == []
+    assert cache.ensure("id", "poz/id", RATES["slow"], TEXT, rebuild=True) == path
+    assert len(synth.calls) == 1
+    assert cache.check("id", "poz/id", [RATES["slow"]], TEXT) == {}
 
 
 # ---------------------------------------------------------------------------------------------
