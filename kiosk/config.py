@@ -14,6 +14,10 @@ INSTANCE_DIR = PROJECT_ROOT / "instance"
 TRANSLATIONS_DIR = PROJECT_ROOT / "translations"
 
 
+# Every body the kiosk takes is a form or a camera frame (2 MB at most: kiosk.participant.selfie).
+MAX_CONTENT_LENGTH = 4 * 1024 * 1024
+
+
 class ConfigError(ValueError):
     """A setting in the environment cannot be used; the message names it."""
 
@@ -102,6 +106,7 @@ def config_from_env(env: Mapping[str, str] | None = None, instance_dir: Path = I
         "BABEL_TRANSLATION_DIRECTORIES": str(TRANSLATIONS_DIR),
         "SESSION_COOKIE_SAMESITE": "Strict",
         "SESSION_COOKIE_HTTPONLY": True,
+        "MAX_CONTENT_LENGTH": MAX_CONTENT_LENGTH,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     }
 

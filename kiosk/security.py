@@ -1,5 +1,6 @@
-"""Response headers: a strict Content-Security-Policy, and no caching of participant screens."""
-from flask import Flask, request
+"""Response headers (a strict Content-Security-Policy, no caching of participant screens), and a
+request body read with a cap whatever its headers say."""
+from flask import Flask, abort, request
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -13,6 +14,22 @@ CSP = "; ".join([
     "form-action 'self'",
     "frame-ancestors 'none'",
 ])
+READ_CHUNK = 64 * 1024
+
+
+def read_body(limit: int) -> bytes:
+    """Return the request body, or answer 413 as soon as it passes `limit` bytes."""
+    # Content-Length may be absent (a chunked body) or lie: count what actually arrives.
+    if (request.content_length or 0) > limit:
+        abort(413)
+    chunks, size = [], 0
+    while size <= limit:
+        chunk = request.stream.read(min(READ_CHUNK, limit + 1 - size))
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        size += len(chunk)
+    abort(413)
 
 
 def _headers(response):
