@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
+from kiosk.jht.identifiers import is_ascii_digits
 from kiosk.jht.policy import Policy
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -70,7 +71,7 @@ def config_from_env(env: Mapping[str, str] | None = None, instance_dir: Path = I
     )
     today_raw = env.get("KIOSK_TODAY", "").strip()
     branch_code = env.get("BRANCH_CODE", "0901").strip()
-    if not (len(branch_code) == 4 and branch_code.isdigit()):
+    if not (len(branch_code) == 4 and is_ascii_digits(branch_code)):
         raise ConfigError(f"BRANCH_CODE must be 4 digits, got {branch_code!r}")
     return {
         "INSTANCE_PATH": str(instance_dir),
