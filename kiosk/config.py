@@ -15,6 +15,7 @@ INSTANCE_DIR = PROJECT_ROOT / "instance"
 TRANSLATIONS_DIR = PROJECT_ROOT / "translations"
 
 
+_TRUE, _FALSE = frozenset({"1", "true", "yes", "on"}), frozenset({"0", "false", "no", "off"})
 # Every body the kiosk takes is a form or a camera frame (2 MB at most: kiosk.participant.selfie).
 MAX_CONTENT_LENGTH = 4 * 1024 * 1024
 
@@ -34,6 +35,15 @@ def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> i
     if value < minimum:
         raise ConfigError(f"{name} must be at least {minimum}, got {value}")
     return value
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw not in _TRUE | _FALSE:
+        raise ConfigError(f"{name} must be 1 or 0, got {raw!r}")
+    return raw in _TRUE
 
 
 def _date(name: str, raw: str) -> date:
@@ -107,6 +117,9 @@ def config_from_env(env: Mapping[str, str] | None = None, instance_dir: Path = I
         "BABEL_TRANSLATION_DIRECTORIES": str(TRANSLATIONS_DIR),
         "SESSION_COOKIE_SAMESITE": "Strict",
         "SESSION_COOKIE_HTTPONLY": True,
+        # 1 where the branch serves the kiosk over HTTPS (also behind a proxy that ends TLS, where
+        # the app itself sees plain HTTP): the session and the device cookie go over HTTPS only.
+        "SESSION_COOKIE_SECURE": _bool(env, "SESSION_COOKIE_SECURE", False),
         "MAX_CONTENT_LENGTH": MAX_CONTENT_LENGTH,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     }
