@@ -12,7 +12,7 @@ import ipaddress
 import secrets
 
 from flask import Flask, current_app, g, redirect, request, url_for
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import func, select
 
 from kiosk.extensions import db
@@ -94,7 +94,7 @@ def _kiosk_of(cookie: str) -> Kiosk | None:
     """Return the kiosk a device cookie names, if it carries that kiosk's current secret."""
     try:
         payload = _serializer().loads(cookie)
-    except BadSignature:
+    except BadData:  # a wrong signature, or an old id-only cookie (another salt)
         return None
     if not (isinstance(payload, list) and len(payload) == 2
             and all(isinstance(part, str) for part in payload)):
