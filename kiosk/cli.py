@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from hardware.errors import HardwareError
 from kiosk import captures, clock, visits
-from kiosk.devices import KioskError, add_kiosk
+from kiosk.devices import KioskError, add_kiosk, re_enrol
 from kiosk.extensions import db
 from kiosk.i18n import LANGUAGES
 from kiosk.models import HelpRequest, Kiosk, StaffMember
@@ -151,6 +151,24 @@ def kiosk_add_command(kiosk_id: str, name: str, printer_url: str | None, base_ur
     with current_app.test_request_context(base_url=base_url):
         url = url_for("enrol", token=token, _external=True)
     click.echo(f"Kiosk {kiosk.id} added with code {kiosk.code:02d}.")
+    click.echo(f"Open this address once on the kiosk's browser: {url}")
+
+
+@kiosk_cli.command("enrol")
+@click.argument("kiosk_id", metavar="ID")
+@click.option("--base-url", default=DEFAULT_BASE_URL, show_default=True,
+              help="The address kiosk browsers use to reach this server.")
+def kiosk_enrol_command(kiosk_id: str, base_url: str) -> None:
+    """Print a new one-time enrolment address for kiosk ID; the browser enrolled before stops
+    being that kiosk at once (a replaced PC, a lost or copied cookie)."""
+    try:
+        kiosk, token = re_enrol(kiosk_id)
+    except KioskError as exc:
+        click.echo(str(exc), err=True)
+        raise SystemExit(1) from None
+    with current_app.test_request_context(base_url=base_url):
+        url = url_for("enrol", token=token, _external=True)
+    click.echo(f"Kiosk {kiosk.id}: its earlier device cookie no longer works.")
     click.echo(f"Open this address once on the kiosk's browser: {url}")
 
 

@@ -7,11 +7,17 @@ from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
+from kiosk.jht.identifiers import is_ascii_digits
 from kiosk.jht.policy import Policy
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
 TRANSLATIONS_DIR = PROJECT_ROOT / "translations"
+
+
+_TRUE, _FALSE = frozenset({"1", "true", "yes", "on"}), frozenset({"0", "false", "no", "off"})
+# Every body the kiosk takes is a form or a camera frame (2 MB at most: kiosk.participant.selfie).
+MAX_CONTENT_LENGTH = 4 * 1024 * 1024
 
 
 class ConfigError(ValueError):
@@ -29,6 +35,15 @@ def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> i
     if value < minimum:
         raise ConfigError(f"{name} must be at least {minimum}, got {value}")
     return value
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw not in _TRUE | _FALSE:
+        raise ConfigError(f"{name} must be 1 or 0, got {raw!r}")
+    return raw in _TRUE
 
 
 def _date(name: str, raw: str) -> date:
@@ -66,7 +81,7 @@ def config_from_env(env: Mapping[str, str] | None = None, instance_dir: Path = I
     )
     today_raw = env.get("KIOSK_TODAY", "").strip()
     branch_code = env.get("BRANCH_CODE", "0901").strip()
-    if not (len(branch_code) == 4 and branch_code.isdigit()):
+    if not (len(branch_code) == 4 and is_ascii_digits(branch_code)):
         raise ConfigError(f"BRANCH_CODE must be 4 digits, got {branch_code!r}")
     return {
         "INSTANCE_PATH": str(instance_dir),
@@ -102,6 +117,10 @@ def config_from_env(env: Mapping[str, str] | None = None, instance_dir: Path = I
         "BABEL_TRANSLATION_DIRECTORIES": str(TRANSLATIONS_DIR),
         "SESSION_COOKIE_SAMESITE": "Strict",
         "SESSION_COOKIE_HTTPONLY": True,
+        # 1 where the branch serves the kiosk over HTTPS (also behind a proxy that ends TLS, where
+        # the app itself sees plain HTTP): the session and the device cookie go over HTTPS only.
+        "SESSION_COOKIE_SECURE": _bool(env, "SESSION_COOKIE_SECURE", False),
+        "MAX_CONTENT_LENGTH": MAX_CONTENT_LENGTH,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     }
 

@@ -1,12 +1,18 @@
-"""Which kiosk a browser is: a long-lived signed device cookie, or KIOSK_ID on localhost."""
+"""Which kiosk a browser is: a long-lived signed device cookie, or KIOSK_ID on localhost.
+
+The cookie carries the kiosk's id and a random secret whose hash the kiosk row keeps, so
+re-enrolling a kiosk (`kiosk enrol ID`) revokes the cookie of the browser enrolled before, and
+knowing SECRET_KEY alone is not enough to make one.
+"""
 from __future__ import annotations
 
 import hashlib
+import hmac
 import ipaddress
 import secrets
 
 from flask import Flask, current_app, g, redirect, request, url_for
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy import func, select
 
 from kiosk.extensions import db
@@ -21,7 +27,8 @@ class KioskError(ValueError):
 
 
 def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.secret_key, salt="kiosk-device")
+    # A new salt for the [id, secret] cookie: the old id-only cookies no longer even verify.
+    return URLSafeSerializer(current_app.secret_key, salt="kiosk-device-secret")
 
 
 def _hash(token: str) -> str:
@@ -46,12 +53,29 @@ def add_kiosk(kiosk_id: str, name: str, printer_url: str | None = None) -> tuple
     free = [code for code in range(1, 100) if code not in used]
     if not free:
         raise KioskError("All 99 kiosk codes of this branch are in use.")
-    token = secrets.token_urlsafe(24)
-    kiosk = Kiosk(id=kiosk_id, code=free[0], name=name, printer_url=printer_url,
-                  enrol_token_hash=_hash(token))
+    kiosk = Kiosk(id=kiosk_id, code=free[0], name=name, printer_url=printer_url)
+    token = _new_enrolment(kiosk)
     db.session.add(kiosk)
     db.session.commit()
     return kiosk, token
+
+
+def re_enrol(kiosk_id: str) -> tuple[Kiosk, str]:
+    """Revoke a kiosk's device cookie now; return it and a new one-time enrolment token."""
+    kiosk = db.session.get(Kiosk, kiosk_id.strip())
+    if kiosk is None:
+        raise KioskError(f"There is no kiosk {kiosk_id}.")
+    kiosk.device_secret_hash = None
+    kiosk.enrolled_at = None
+    token = _new_enrolment(kiosk)
+    db.session.commit()
+    return kiosk, token
+
+
+def _new_enrolment(kiosk: Kiosk) -> str:
+    token = secrets.token_urlsafe(24)
+    kiosk.enrol_token_hash = _hash(token)
+    return token
 
 
 def default_kiosk() -> Kiosk:
@@ -66,16 +90,29 @@ def default_kiosk() -> Kiosk:
     return kiosk
 
 
+def _kiosk_of(cookie: str) -> Kiosk | None:
+    """Return the kiosk a device cookie names, if it carries that kiosk's current secret."""
+    try:
+        payload = _serializer().loads(cookie)
+    except BadData:  # a wrong signature, or an old id-only cookie (another salt)
+        return None
+    if not (isinstance(payload, list) and len(payload) == 2
+            and all(isinstance(part, str) for part in payload)):
+        return None
+    kiosk_id, secret = payload
+    kiosk = db.session.get(Kiosk, kiosk_id)
+    if kiosk is None or kiosk.device_secret_hash is None:
+        return None
+    return kiosk if hmac.compare_digest(kiosk.device_secret_hash, _hash(secret)) else None
+
+
 def _load_kiosk() -> None:
     g.kiosk = None
-    if request.endpoint == "static" or request.blueprint == "staff":
+    if request.endpoint in ("static", "favicon") or request.blueprint == "staff":
         return  # staff routes are never a kiosk's: they need a signed-in staff member instead
     cookie = request.cookies.get(DEVICE_COOKIE)
     if cookie:
-        try:
-            g.kiosk = db.session.get(Kiosk, _serializer().loads(cookie))
-        except BadSignature:
-            g.kiosk = None
+        g.kiosk = _kiosk_of(cookie)
     if g.kiosk is None and _is_loopback(request.remote_addr):
         g.kiosk = default_kiosk()
 
@@ -85,12 +122,16 @@ def enrol(token: str):
     kiosk = db.session.scalar(select(Kiosk).where(Kiosk.enrol_token_hash == _hash(token)))
     if kiosk is None:
         return "This enrolment link has been used or is wrong. Ask for a new one.", 404
+    secret = secrets.token_urlsafe(32)
     kiosk.enrol_token_hash = None
+    kiosk.device_secret_hash = _hash(secret)
     kiosk.enrolled_at = utcnow()
     db.session.commit()
     response = redirect(url_for("participant.welcome"))
-    response.set_cookie(DEVICE_COOKIE, _serializer().dumps(kiosk.id), max_age=DEVICE_COOKIE_AGE,
-                        httponly=True, samesite="Strict", secure=request.is_secure)
+    # SESSION_COOKIE_SECURE: behind a proxy that ends TLS, request.is_secure is False.
+    secure = current_app.config.get("SESSION_COOKIE_SECURE", False) or request.is_secure
+    response.set_cookie(DEVICE_COOKIE, _serializer().dumps([kiosk.id, secret]),
+                        max_age=DEVICE_COOKIE_AGE, httponly=True, samesite="Strict", secure=secure)
     return response
 
 

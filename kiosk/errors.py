@@ -1,17 +1,37 @@
-"""Error screens in plain words, each with a way back to the start."""
+"""Error screens in plain words, each with a way back to the start; they never fail themselves."""
 from __future__ import annotations
 
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 
 from kiosk import htmx
+from kiosk.extensions import db
 from kiosk.voice.prompts import ERROR_PAGES
+
+# What is left when even the error screen cannot be rendered: no template, database or session;
+# the kiosk's stylesheet and a link to the welcome screen, so the participant still has a way on.
+BARE_PAGE = """<!doctype html>
+<html lang="id"><head><meta charset="utf-8"><title>{heading}</title>
+<link rel="stylesheet" href="{root}/static/css/kiosk.css"></head>
+<body><main id="main" data-step="welcome" data-state="error"><h1>{heading}</h1>
+<p class="lead">{message}</p>
+<p><a class="button button--primary button--big" href="{root}/">{back}</a></p></main></body></html>
+"""
 
 
 def error_page(name: str, status: int):
     """Render the error screen `name` (kiosk.voice.prompts.ERROR_PAGES) with data-state="error"."""
+    try:
+        return _render(name, status)
+    except Exception:  # noqa: BLE001 - whatever broke the screen, the participant gets an answer
+        current_app.logger.exception("the error screen %s could not be rendered", name)
+        return _bare_page(name, status)
+
+
+def _render(name: str, status: int):
     from kiosk.participant.voice import screen_voice
 
     heading, message = ERROR_PAGES[name]
@@ -28,6 +48,18 @@ STAFF_ERRORS = {
     404: ("Tidak ada", "Halaman atau data ini tidak ada."),
     429: ("Terlalu banyak percobaan", "Tunggu satu menit, lalu coba lagi."),
 }
+
+
+def _bare_page(name: str, status: int):
+    heading, message = ERROR_PAGES[name]
+    back = "Mulai lagi"
+    try:
+        heading, message, back = _(heading), _(message), _("Mulai lagi")
+    except Exception:  # noqa: BLE001 - the Indonesian words are better than none
+        pass
+    html = BARE_PAGE.format(heading=escape(heading), message=escape(message), back=escape(back),
+                            root=escape(request.script_root))
+    return html, status, {"Content-Type": "text/html; charset=utf-8"}
 
 
 def _http_error(exc: HTTPException):
@@ -50,6 +82,11 @@ def _csrf_error(_exc: CSRFError):
 
 
 def _server_error(_exc: Exception):
+    # The request may have died inside a transaction: the error screen must not trip on it.
+    try:
+        db.session.rollback()
+    except Exception:  # noqa: BLE001
+        current_app.logger.exception("rollback after a server error failed")
     return error_page("failed_safe", 500)
 
 

@@ -78,6 +78,8 @@ class Kiosk(db.Model):
                                                           default=dict)
     claim_sequence: Mapped[int] = mapped_column(default=0)
     enrol_token_hash: Mapped[str | None] = mapped_column(String(64))
+    # The device cookie carries a secret whose hash is kept here; re-enrolling replaces it.
+    device_secret_hash: Mapped[str | None] = mapped_column(String(64))
     enrolled_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 

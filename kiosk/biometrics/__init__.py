@@ -4,9 +4,11 @@ analyse(frame) -> FrameReport with one Advice code; Steady smooths the advice be
 HeadTurn is the liveness challenge; embed/reference_embedding/match compare faces.
 """
 from kiosk.biometrics.face import SOFT_ADVICE, Advice, FrameReport, analyse, decode_jpeg, pose
+from kiosk.biometrics.jpeg import CAMERA_MAX_SIDE, jpeg_size
 from kiosk.biometrics.liveness import HeadTurn
 from kiosk.biometrics.match import MatchResult, embed, match, reference_embedding
 from kiosk.biometrics.steady import Steady
 
-__all__ = ["SOFT_ADVICE", "Advice", "FrameReport", "HeadTurn", "MatchResult", "Steady", "analyse",
-           "decode_jpeg", "embed", "match", "pose", "reference_embedding"]
+__all__ = ["CAMERA_MAX_SIDE", "SOFT_ADVICE", "Advice", "FrameReport", "HeadTurn", "MatchResult",
+           "Steady", "analyse", "decode_jpeg", "embed", "jpeg_size", "match", "pose",
+           "reference_embedding"]

@@ -17,6 +17,7 @@ import dlib
 import numpy as np
 
 from kiosk.biometrics import models
+from kiosk.biometrics.jpeg import PHOTO_MAX_SIDE, jpeg_size
 
 DETECT_WIDTH = 480
 
@@ -90,9 +91,12 @@ class FrameReport:
         return self.advice == Advice.GOOD or self.advice in SOFT_ADVICE
 
 
-def decode_jpeg(data: bytes, max_side: int = 1280) -> np.ndarray | None:
-    """Decode camera bytes to a BGR image, or None for anything that is not an image."""
-    if not data:
+def decode_jpeg(data: bytes, max_side: int = 1280,
+                largest: int = PHOTO_MAX_SIDE) -> np.ndarray | None:
+    """Decode a JPEG to BGR, at most max_side long; None for anything else or above `largest`."""
+    # The header is read first: a decoder allocates whatever size the header declares.
+    size = jpeg_size(data)
+    if size is None or max(size) > largest:
         return None
     try:
         image = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_COLOR)

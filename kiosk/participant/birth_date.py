@@ -1,6 +1,7 @@
 """Birth date: the day, then the month by name, then the year; then check the pair."""
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from flask import current_app, g, request
@@ -19,10 +20,11 @@ from kiosk.participant.identify import (
     rest_with_staff,
 )
 from kiosk.participant.journey import back_within, go, needs_session, policy, show
-from kiosk.participant.keypad import apply_key, digits_only
+from kiosk.participant.keypad import apply_key, digits_only, whole_number
 
 PARTS = ("day", "month", "year")
 EARLIEST_YEAR = 1900
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 def current_part(birth: dict) -> str:
@@ -51,6 +53,9 @@ def _undo_part(row) -> bool:
 
 
 def _parse_iso(raw: str) -> date | None:
+    """Read YYYY-MM-DD in ASCII digits (fromisoformat also takes 19700101 and 1970-W01-4)."""
+    if not ISO_DATE.fullmatch(raw):
+        return None
     try:
         return date.fromisoformat(raw)
     except ValueError:
@@ -76,11 +81,11 @@ def birth_date():
         if chosen is None or not EARLIEST_YEAR <= chosen.year <= today().year:
             return _screen({}, error="impossible_date", status=422)
         return _check_pair(chosen)
-    if "day" in form and form["day"].isdigit() and 1 <= int(form["day"]) <= 31:
-        birth = {"day": int(form["day"])}
-    elif "month" in form and form["month"].isdigit() and 1 <= int(form["month"]) <= 12 \
-            and "day" in birth:
-        birth = {"day": birth["day"], "month": int(form["month"])}
+    day, month = whole_number(form.get("day"), 2), whole_number(form.get("month"), 2)
+    if day is not None and 1 <= day <= 31:
+        birth = {"day": day}
+    elif month is not None and 1 <= month <= 12 and "day" in birth:
+        birth = {"day": birth["day"], "month": month}
     elif current_part(birth) == "year" and "month" in birth:
         entry = digits_only(form.get("year", ""))
         if "key" in form:  # the keypad without script

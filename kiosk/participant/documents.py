@@ -12,13 +12,14 @@ from flask import abort, g, jsonify, make_response, request, url_for
 from flask_babel import gettext as _
 
 from kiosk import captures, visits
-from kiosk.biometrics import Steady, decode_jpeg
+from kiosk.biometrics import CAMERA_MAX_SIDE, Steady, decode_jpeg
 from kiosk.extensions import db, limiter
 from kiosk.paper import PageAdvice, encode_jpeg, find_page, straighten
 from kiosk.participant import bp
 from kiosk.participant.claim import identification_step, participant, picture
 from kiosk.participant.journey import advance, back_within, go, needs_session, show, skip_when
 from kiosk.participant.voice import cue_voice
+from kiosk.security import read_body
 from kiosk.voice.prompts import PAPER_ADVICE
 
 FRAME_MAX_BYTES = 2_000_000
@@ -121,9 +122,7 @@ def documents_frame():
     paper = dict(row.data.get("paper") or {})
     if paper.get("phase") != "camera":
         return jsonify({"state": paper.get("phase", "choose"), "next": url_for("participant.documents")})
-    if (request.content_length or 0) > FRAME_MAX_BYTES:
-        abort(413)
-    frame = decode_jpeg(request.get_data(cache=False))
+    frame = decode_jpeg(read_body(FRAME_MAX_BYTES), largest=CAMERA_MAX_SIDE)
     if frame is None:
         return jsonify(_advice_body(PageAdvice.NO_PAGE)), 400
     report = find_page(frame)

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from statistics import median
 
-from flask import abort, current_app, g, jsonify, request, url_for
+from flask import current_app, g, jsonify, request, url_for
 from flask_babel import gettext as _
 
 from kiosk import captures, visits
 from kiosk.biometrics import (
+    CAMERA_MAX_SIDE,
     SOFT_ADVICE,
     Advice,
     FrameReport,
@@ -45,6 +46,7 @@ from kiosk.participant.journey import (
     skip_when,
 )
 from kiosk.participant.voice import cue_voice, screen_voice
+from kiosk.security import read_body
 from kiosk.voice.prompts import SELFIE_ADVICE, SELFIE_RETRY, SELFIE_STAFF_WHY, SELFIE_TURN
 
 FRAME_MAX_BYTES = 2_000_000  # a 1280x720 JPEG is ~150 kB; anything far larger is not a frame
@@ -208,10 +210,8 @@ def selfie_frame():
     if row.participant_id is None or state.get("phase") not in ("camera", "liveness"):
         state.setdefault("phase", "intro")
         return _answer(state)
-    if (request.content_length or 0) > FRAME_MAX_BYTES:
-        abort(413)
-    data = request.get_data(cache=False)
-    frame = decode_jpeg(data)
+    data = read_body(FRAME_MAX_BYTES)
+    frame = decode_jpeg(data, largest=CAMERA_MAX_SIDE)
     if frame is None:
         return _answer(state, status=400)
     report = analyse(frame)
