@@ -51,7 +51,7 @@ def _menu_staff() -> StaffMember | None:
 
 
 def _pin_screen(entry: str = "", error: str | None = None, status: int = 200):
-    return show("participant/staff_menu.html", "staff-menu", state="error" if error else "pin",
+    return show("staff/kiosk_menu.html", "staff-menu", state="error" if error else "pin",
                 status=status, entry=entry, error=error, voice=None)
 
 
@@ -60,7 +60,7 @@ def staff_menu():
     staff = _menu_staff()
     if staff is None:
         return _pin_screen()
-    return show("participant/staff_menu.html", "staff-menu", state="menu", staff=staff,
+    return show("staff/kiosk_menu.html", "staff-menu", state="menu", staff=staff,
                 kiosk=db.session.get(Kiosk, g.kiosk.id), voice=None)
 
 
