@@ -148,10 +148,8 @@ def kiosk_add_command(kiosk_id: str, name: str, printer_url: str | None, base_ur
     except KioskError as exc:
         click.echo(str(exc), err=True)
         raise SystemExit(1) from None
-    with current_app.test_request_context(base_url=base_url):
-        url = url_for("enrol", token=token, _external=True)
     click.echo(f"Kiosk {kiosk.id} added with code {kiosk.code:02d}.")
-    click.echo(f"Open this address once on the kiosk's browser: {url}")
+    _echo_enrolment(token, base_url)
 
 
 @kiosk_cli.command("enrol")
@@ -166,9 +164,13 @@ def kiosk_enrol_command(kiosk_id: str, base_url: str) -> None:
     except KioskError as exc:
         click.echo(str(exc), err=True)
         raise SystemExit(1) from None
+    click.echo(f"Kiosk {kiosk.id}: its earlier device cookie no longer works.")
+    _echo_enrolment(token, base_url)
+
+
+def _echo_enrolment(token: str, base_url: str) -> None:
     with current_app.test_request_context(base_url=base_url):
         url = url_for("enrol", token=token, _external=True)
-    click.echo(f"Kiosk {kiosk.id}: its earlier device cookie no longer works.")
     click.echo(f"Open this address once on the kiosk's browser: {url}")
 
 

@@ -81,3 +81,20 @@ def show_papers(client, page, frame=None, max_frames: int = 20):
             raise AssertionError("the kiosk never kept the page")
         page = client.post("/documents/check", data={"answer": "yes"}, follow_redirects=True)
     return page
+
+
+def claim_whole(client, who, reason: str = "retirement_age", new_phone: str | None = None):
+    """Start, be recognised, and claim `reason` keeping the bank account on file; return the
+    receipt (or wherever the journey stopped)."""
+    start(client)
+    recognised(client, who.kpj, who.birth_date)
+    client.post("/balance")
+    client.post("/reason", data={"reason": reason})
+    client.post("/amount")
+    client.post("/bank", data={"choice": "keep"})
+    if new_phone:
+        client.post("/phone", data={"choice": "new"})
+        client.post("/phone", data={"number": new_phone})
+    else:
+        client.post("/phone", data={"choice": "keep"})
+    return client.post("/review", follow_redirects=True)

@@ -27,7 +27,15 @@ from kiosk.models import (
 )
 from kiosk.staff import auth
 from kiosk.staff.reports import compute, percentile
-from tests.helpers import identify, load_demo, main_attr, person, recognised, start
+from tests.helpers import (
+    claim_whole,
+    identify,
+    load_demo,
+    main_attr,
+    person,
+    recognised,
+    start,
+)
 
 PASSWORD = "correct horse battery"
 
@@ -255,19 +263,7 @@ def test_a_reset_from_the_board_wipes_the_kiosk_mid_claim(staff):
 
 
 def needs_staff_claim(app, client, new_phone: str | None = None) -> str:
-    who = person("above_limit")
-    start(client)
-    recognised(client, who.kpj, who.birth_date)
-    client.post("/balance")
-    client.post("/reason", data={"reason": "retirement_age"})
-    client.post("/amount")
-    client.post("/bank", data={"choice": "keep"})
-    if new_phone:
-        client.post("/phone", data={"choice": "new"})
-        client.post("/phone", data={"number": new_phone})
-    else:
-        client.post("/phone", data={"choice": "keep"})
-    client.post("/review")
+    claim_whole(client, person("above_limit"), new_phone=new_phone)
     with app.app_context():
         return db.session.scalars(select(Claim.number)).one()
 

@@ -24,7 +24,16 @@ from kiosk.models import (
     utcnow,
 )
 from tests.conftest import empty_tables
-from tests.helpers import identify, load_demo, main_attr, person, recognised, staff_accepts, start
+from tests.helpers import (
+    claim_whole,
+    identify,
+    load_demo,
+    main_attr,
+    person,
+    recognised,
+    staff_accepts,
+    start,
+)
 
 
 @pytest.fixture
@@ -321,20 +330,9 @@ def test_a_resting_kiosk_calls_staff_once_and_waits(app, demo):
 # --- 1. One claim per balance, on the screens -------------------------------------------------
 
 
-def _claim(client, who) -> None:
-    start(client)
-    recognised(client, who.kpj, who.birth_date)
-    client.post("/balance")
-    client.post("/reason", data={"reason": "retirement_age"})
-    client.post("/amount")
-    client.post("/bank", data={"choice": "keep"})
-    client.post("/phone", data={"choice": "keep"})
-    client.post("/review")
-
-
 def test_a_second_visit_sees_the_claim_in_progress_and_cannot_claim_again(app, demo):
     who = person("age56")
-    _claim(demo, who)
+    claim_whole(demo, who)
     with app.app_context():
         number = db.session.scalars(select(Claim.number)).one()
     demo.post("/survey", data={"score": "5"})
@@ -351,7 +349,7 @@ def test_a_second_visit_sees_the_claim_in_progress_and_cannot_claim_again(app, d
     assert main_attr(demo.post("/balance", follow_redirects=True), "data-step") == "balance"
     demo.post("/reason", data={"reason": "retirement_age"})
     assert "reason" not in the_visit(app).data
-    _claim(demo, who)  # the whole way again
+    claim_whole(demo, who)  # the whole way again
     assert count(app, Claim) == 1
 
 
