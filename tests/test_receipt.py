@@ -276,3 +276,48 @@ def test_a_kiosk_gets_its_printer_url_checked_when_added(app, runner):
     assert good.exit_code == 0, good.output
     with app.app_context():
         assert db.session.get(Kiosk, "K02").printer_url == "tcp://10.0.0.8:9100?profile=58"
+
+
+# --- devices check ------------------------------------------------------------------------------
+
+@pytest.fixture
+def tone_runner(database_url, tmp_path):
+    from kiosk import create_app
+    from kiosk.config import config_for_tests
+    from tests.conftest import empty_tables
+
+    application = create_app(config_for_tests(tmp_path, database_url, SPEECH="tone"))
+    with application.test_request_context():
+        from kiosk.devices import default_kiosk
+
+        default_kiosk()
+    yield application, application.test_cli_runner()
+    empty_tables(application)
+
+
+def test_devices_check_prints_a_test_page_speaks_and_fails_without_a_camera_report(tone_runner):
+    application, runner = tone_runner
+    result = runner.invoke(args=["devices", "check", "K01"])
+    lines = result.output.splitlines()
+    assert lines[0].startswith("PASS  printer") and "test page printed" in lines[0]
+    assert lines[1].startswith("FAIL  camera") and "not reported" in lines[1]
+    assert lines[2].startswith("PASS  speech") and " s, loudness " in lines[2]
+    assert result.exit_code == 1  # the camera was never seen: never "OK" without trying
+    page = decode((receipts_dir(application) / "test.bin").read_bytes())
+    assert "TES PRINTER" in page.text and page.cuts
+
+
+def test_devices_check_fails_the_printer_that_is_out_of_paper(tone_runner):
+    application, runner = tone_runner
+    receipts_dir(application).mkdir(parents=True, exist_ok=True)
+    (receipts_dir(application) / FAULT_FILE).write_text("paper_out")
+    result = runner.invoke(args=["devices", "check"])
+    assert result.output.splitlines()[0].startswith("FAIL  printer")
+    assert "out of paper" in result.output and result.exit_code == 1
+    assert not (receipts_dir(application) / "test.bin").exists()
+
+
+def test_devices_check_of_an_unknown_kiosk_says_so(tone_runner):
+    _, runner = tone_runner
+    result = runner.invoke(args=["devices", "check", "K99"])
+    assert result.exit_code == 1 and "There is no kiosk K99" in result.output
