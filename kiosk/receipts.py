@@ -75,6 +75,11 @@ WORDS = {
 }
 
 
+def _word(key: str, **values) -> str:
+    """A word of the receipt in the current language (a helper, so extraction sees only WORDS)."""
+    return _(WORDS[key], **values)
+
+
 class ReceiptError(ValueError):
     """A receipt cannot be printed as asked; the message says why in plain words."""
 
@@ -156,34 +161,34 @@ def paper(model: ReceiptModel) -> hardware_printer.Receipt:
     with force_locale(model.language):
         issued = (format_date(model.issued_at, "long", locale=model.language) + " "
                   + format_time(model.issued_at, "short", locale=model.language))
-        when = (_(WORDS["by_date"], date=format_date(model.payment_date, "long",
+        when = (_word("by_date", date=format_date(model.payment_date, "long",
                                                        locale=model.language))
-                if model.payment_date else _(WORDS["after_staff"]))
-        rows = ((_(WORDS["name"]), model.name), (_(WORDS["kpj"]), model.kpj),
-                (_(WORDS["reason"]), _label("reason_name", model.reason)),
-                (_(WORDS["gross"]), rupiah(model.gross)), (_(WORDS["tax"]), rupiah(model.tax)),
-                (_(WORDS["net"]), rupiah(model.net)),
-                (_(WORDS["account"]), f"{model.bank_name} \u2022\u2022\u2022\u2022 "
+                if model.payment_date else _word("after_staff"))
+        rows = ((_word("name"), model.name), (_word("kpj"), model.kpj),
+                (_word("reason"), _label("reason_name", model.reason)),
+                (_word("gross"), rupiah(model.gross)), (_word("tax"), rupiah(model.tax)),
+                (_word("net"), rupiah(model.net)),
+                (_word("account"), f"{model.bank_name} \u2022\u2022\u2022\u2022 "
                                       f"{model.account_last4}"),
-                (_(WORDS["when"]), when))
+                (_word("when"), when))
         if model.payment_date:
-            next_lines = (_(WORDS["paid_next"]),)
+            next_lines = (_word("paid_next"),)
         else:
-            next_lines = (_(WORDS["staff_next"]),
+            next_lines = (_word("staff_next"),
                           *(f"- {_label('staff_reason', code)}" for code in model.staff_reasons))
-        sections = [hardware_printer.Section(_(WORDS["next"]), next_lines)]
+        sections = [hardware_printer.Section(_word("next"), next_lines)]
         if model.bring:
             sections.append(hardware_printer.Section(
-                _(WORDS["bring"]), tuple(f"- {_label('document_name', code)}"
+                _word("bring"), tuple(f"- {_label('document_name', code)}"
                                          for code in model.bring)))
-        contact = (_(WORDS["counter"]),) + (
-            (_(WORDS["phone"], phone=model.branch_phone),) if model.branch_phone else ())
-        sections.append(hardware_printer.Section(_(WORDS["questions"]), contact))
+        contact = (_word("counter"),) + (
+            (_word("phone", phone=model.branch_phone),) if model.branch_phone else ())
+        sections.append(hardware_printer.Section(_word("questions"), contact))
         return hardware_printer.Receipt(
-            header=(AGENCY, _(WORDS["branch"], name=model.branch_name)), issued=issued,
-            number_label=_(WORDS["number"]), number=model.grouped_number, rows=rows,
-            sections=tuple(sections), qr=model.number, qr_caption=_(WORDS["qr"]),
-            footer=(_(WORDS["keep"]),))
+            header=(AGENCY, _word("branch", name=model.branch_name)), issued=issued,
+            number_label=_word("number"), number=model.grouped_number, rows=rows,
+            sections=tuple(sections), qr=model.number, qr_caption=_word("qr"),
+            footer=(_word("keep"),))
 
 
 def _phone_digits(phone: str) -> Digits | None:
@@ -335,4 +340,5 @@ FAULT_CUES = tuple(PRINTER_FAULTS)  # faults with words of their own; any other 
 
 def fault_words(fault: str | None) -> str:
     """What the participant is told about a printer fault (shown and spoken)."""
-    return _(PRINTER_FAULTS.get(fault or "", PRINTER_FAULTS["offline"]))
+    code = fault if fault in PRINTER_FAULTS else "offline"
+    return _(PRINTER_FAULTS[code])

@@ -24,6 +24,7 @@ from kiosk.participant import (  # noqa: E402,F401
     receipt,
     review,
     selfie,
+    status,
     side,
     voice,
     survey,

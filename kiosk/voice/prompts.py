@@ -200,6 +200,57 @@ def _receipt_screens() -> dict[str, Prompt]:
     return screens
 
 
+# The claim status look-up (kiosk.participant.status).
+STATUS_TITLE = N_("Cek status klaim")
+STATUS_HOW = N_("Tunjukkan kode QR di struk Anda ke kamera, atau ketik nomor klaim.")
+STATUS_ERRORS = {
+    "length": N_("Nomor klaim punya 12 angka. Periksa nomor di struk Anda."),
+    "check": N_("Nomor klaim ini tidak mungkin benar. Periksa lagi nomor di struk Anda."),
+    "no_match": N_("Nomor klaim dan tanggal lahir tidak cocok dengan data kami. Periksa lagi, "
+                   "lalu coba lagi."),
+}
+STATUS_QR_ADVICE = N_("Pegang struk di depan kamera, kode QR menghadap ke layar.")
+# What happens next, by claim state (CONTRACT.md codes); the date is said where there is one.
+STATUS_NEXT = {
+    "queued": N_("Klaim Anda sudah tersimpan dan segera dikirim untuk diproses."),
+    "submitted": N_("Klaim Anda sedang diproses."),
+    "needs_staff": N_("Petugas akan memeriksa klaim Anda dan menelepon Anda. Anda tidak perlu "
+                      "mengantre lagi."),
+    "approved": N_("Klaim Anda sudah disetujui."),
+    "paid": N_("Uang sudah dikirim ke rekening Anda. Periksa buku tabungan Anda."),
+    "rejected": N_("Klaim Anda tidak disetujui. Tanya petugas di loket layanan untuk "
+                   "penjelasannya."),
+}
+_STATUS_STATE = N_("Keadaan klaim Anda: %(state)s.")
+_STATUS_DATE = N_("Uang dikirim ke rekening Anda paling lambat %(date)s.")
+
+
+def _status_screens() -> dict[str, Prompt]:
+    """The look-up: the number (camera or keypad), the birth date, the answer by state."""
+    screens = {
+        "status/number": _prompt(STATUS_TITLE, STATUS_HOW, before=STATUS_ERRORS),
+        "status/day": _prompt(N_("Tanggal berapa Anda lahir?"), N_("Tekan tanggal lahir Anda."),
+                              before=BIRTH_DATE_ERRORS),
+        "status/month": _prompt(N_("Bulan apa Anda lahir?"), N_("Tekan bulan lahir Anda."),
+                                before=BIRTH_DATE_ERRORS),
+        "status/year": _prompt(N_("Tahun berapa Anda lahir?"),
+                               N_("Ketik 4 angka tahun lahir Anda"), PRESS_NEXT_WHEN_DONE,
+                               before=BIRTH_DATE_ERRORS),
+        "status/staff": _prompt(
+            N_("Petugas akan membantu Anda"),
+            N_("Jangan khawatir, akun Anda tidak diblokir. Seorang petugas bisa memeriksa kartu "
+               "Anda dan membantu."), N_("Tekan Panggil Petugas.")),
+        "status/resting": _prompt(
+            N_("Kiosk ini sedang istirahat"),
+            N_("Seorang petugas sudah dipanggil dan akan membantu Anda. Silakan tunggu di sini.")),
+    }
+    for state, words in STATUS_NEXT.items():
+        screens[f"status/{state}"] = _prompt(
+            N_("Nomor klaim Anda %(number)s."), _STATUS_STATE, words, _STATUS_DATE,
+            N_("Tekan Selesai."))
+    return screens
+
+
 _TITLE_NUMBER = N_("Nomor kartu Anda")
 _TYPE_NUMBER = N_("Ketik nomor di kartu BPJS Anda atau nomor KTP Anda")
 
@@ -291,6 +342,8 @@ SCREENS: dict[str, Prompt] = {
     "idle": _prompt(N_("Anda masih di sini?"), N_("Tekan Saya masih di sini untuk melanjutkan.")),
     # The receipt, read aloud whole, as it prints (kiosk.receipts).
     **_receipt_screens(),
+    # The claim status look-up from the welcome screen (kiosk.participant.status).
+    **_status_screens(),
 }
 
 # Things said on their own while a screen stays: (group, code) -> message id.
