@@ -158,18 +158,37 @@ def test_the_receipts_qr_held_to_the_camera_gives_the_number(app, client, claime
     assert 'data-status="queued"' in html(page)
 
 
-def test_a_frame_without_a_code_asks_to_hold_the_receipt_and_the_camera_rests_later(
-        app, client, claimed, monkeypatch):
-    monkeypatch.setattr(status_step, "CAMERA_MAX_FRAMES", 2)
-    client.post("/status/start", data={"language": "id"})
+def blank_frame() -> bytes:
     ok, blank = cv2.imencode(".jpg", np.full((480, 640, 3), 120, np.uint8))
-    answers = [client.post("/status/frame", data=blank.tobytes(),
-                           content_type="image/jpeg").get_json() for _ in range(3)]
-    assert answers[0]["advice"] == "qr" and "Pegang struk" in answers[0]["text"]
-    assert "next" in answers[2]
+    assert ok
+    return blank.tobytes()
+
+
+def test_a_frame_without_a_code_asks_to_hold_the_receipt_up_and_changes_nothing(app, client):
+    client.post("/status/start", data={"language": "id"})
+    answer = client.post("/status/frame", data=blank_frame(), content_type="image/jpeg")
+    assert answer.get_json()["advice"] == "qr" and "Pegang struk" in answer.get_json()["text"]
+    with app.app_context():
+        assert db.session.scalars(select(KioskSession)).one().data["status"] == {"part": "number"}
+
+
+def test_a_frame_still_in_flight_never_undoes_the_number_typed(app, client, claimed):
+    client.post("/status/start", data={"language": "id"})
+    client.post("/status", data={"number": claimed})
+    answer = client.post("/status/frame", data=blank_frame(), content_type="image/jpeg")
+    assert answer.get_json()["state"] == "day"
+    assert main_attr(client.get("/status"), "data-state") == "day"
+
+
+def test_the_camera_rests_after_a_while_and_the_keypad_stays(client):
+    client.post("/status/start", data={"language": "id"})
     page = client.get("/status")
+    assert f'data-max-frames="{status_step.CAMERA_MAX_FRAMES}"' in html(page)
+    page = client.post("/status/camera", data={"problem": "rested"}, follow_redirects=True)
     assert "data-camera" not in html(page) and 'name="again"' in html(page)
     assert 'data-keypad="number"' in html(page)  # typing is still there
+    page = client.post("/status/camera", data={"again": "1"}, follow_redirects=True)
+    assert "data-camera" in html(page)
 
 
 def test_back_walks_the_look_up_back_and_then_leaves(app, client, claimed):

@@ -37,7 +37,7 @@ from kiosk.voice.spoken import Digits
 
 ENDPOINTS["status"] = "participant.status"
 FRAME_MAX_BYTES = 2_000_000
-CAMERA_MAX_FRAMES = 240  # about a minute of frames without a code: the camera rests, keys stay
+CAMERA_MAX_FRAMES = 240  # about a minute of frames without a code: camera.js rests the camera
 
 
 def _state(row) -> dict:
@@ -176,14 +176,8 @@ def status_frame():
         return jsonify(_qr_advice()), 400
     number = parse_claim_number(read_qr(frame))
     if number is None:
-        state["frames"] = state.get("frames", 0) + 1
-        if state["frames"] > CAMERA_MAX_FRAMES:  # nobody is holding a receipt up: rest the camera
-            state["camera"] = "off"
-            _save(row, state)
-            db.session.commit()
-            return jsonify({"state": "number", "next": url_for("participant.status")})
-        _save(row, state)
-        db.session.commit()
+        # Nothing is written for a frame without a code: a frame in flight must never undo
+        # what the participant typed meanwhile. camera.js rests the camera after max-frames.
         return jsonify(_qr_advice())
     _save(row, {"part": "day", "number": number, "birth": {}, "by": "qr"})
     visits.record_event(row, "status", "number_from_qr")
@@ -198,7 +192,7 @@ def status_camera():
     row = g.kiosk_session
     state = _state(row)
     if state.get("part") == "number":
-        state.update(camera="on" if request.form.get("again") else "off", frames=0)
+        state.update(camera="on" if request.form.get("again") else "off")
         _save(row, state)
         if not request.form.get("again"):
             visits.record_event(row, "status", f"camera_{request.form.get('problem', 'off')}")
@@ -220,6 +214,7 @@ def _screen(state: dict, error: str | None = None, year_entry: str = "", status:
     return show("participant/status.html", "status", state="error" if error else part,
                 status=status, part=part, number=number, error=error, year_entry=year_entry,
                 birth=state.get("birth", {}), camera=state.get("camera", "on") != "off",
+                max_frames=CAMERA_MAX_FRAMES,
                 advice_text=_(STATUS_QR_ADVICE), voice=voice,
                 day_items=[{"value": d, "text": d} for d in range(1, 32)],
                 month_items=[{"value": m, "text": month_name(m), "choice": m}

@@ -166,10 +166,10 @@
     main.dataset.state = body.state;
     element.className = "print-status print-status--" + body.state;
     element.textContent = body.text;
+    // The element is a status region (role="status"): its new words are announced by itself.
     if (changed && body.voice) {
       document.dispatchEvent(new CustomEvent("kiosk:speak", { detail: body.voice }));
     }
-    if (changed) document.dispatchEvent(new CustomEvent("kiosk:announce", { detail: body.text }));
   }
 
   function ask(element, method) {
