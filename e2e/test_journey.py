@@ -50,6 +50,7 @@ def test_an_age_56_claim_from_welcome_to_receipt_and_survey(page: Page, db):
     number = page.get_by_test_id("claim-number").inner_text()
     assert re.fullmatch(r"0901 01 \d{5} \d", number), number
     expect(main(page)).to_contain_text("30 November 2026")  # 5 working days after Mon 23 Nov
+    expect(main(page)).to_have_attribute("data-state", "printed")  # the receipt is taken
     tap_and_wait(page, action(page, "next"), "survey")
     choose(page, "4", "welcome")
     expect(page.get_by_test_id("balance")).to_have_count(0)

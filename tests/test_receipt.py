@@ -321,3 +321,13 @@ def test_devices_check_of_an_unknown_kiosk_says_so(tone_runner):
     _, runner = tone_runner
     result = runner.invoke(args=["devices", "check", "K99"])
     assert result.exit_code == 1 and "There is no kiosk K99" in result.output
+
+
+def test_done_before_the_screen_asked_for_the_print_still_prints_it_once(app, demo):
+    to_review(demo, "age56", "retirement_age")
+    submit(demo)
+    page = demo.post("/receipt", follow_redirects=True)  # Selesai at once, no print asked yet
+    assert main_attr(page, "data-step") == "survey"
+    assert len(printed_files(app)) == 1
+    assert print_now(demo)["state"] == "printed"  # the screen's late ask prints nothing more
+    assert len(printed_files(app)) == 1 and count(app, ReceiptPrint) == 1

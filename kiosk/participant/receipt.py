@@ -47,6 +47,12 @@ def receipt():
     if claim is None:
         return go("review")
     if request.method == "POST":
+        # Selesai before the screen's script asked for the print (no script, a very quick tap):
+        # print it now, so no participant leaves the receipt without one being tried.
+        if receipts.latest(claim) is None:
+            job = receipts.first_print(claim, row.language)
+            if job is not None:
+                _record(row, receipts.run(job))
         return advance(row, "receipt")
     model = receipts.model_for(claim, row.language)
     paper = receipts.paper(model)
