@@ -27,6 +27,9 @@ PEOPLE_BY_KEY: dict[str, DemoPerson] = {p.key: p for p in PEOPLE}
 NIK_KEYS = frozenset({"resigned", "phk", "bpu", "above_limit", "nik_mismatch"})
 KIOSK_ID = "K01"
 UNKNOWN_KPJ = "19999999999"  # 11 digits, so a possible KPJ, but nobody's
+# The receipt shows at once while it prints (data-state="printing"); by the time a test looks at
+# it, the print may be done. `settled` takes a tuple of states for such a screen.
+PRINTING = ("printing", "printed")
 
 
 def number_for(person: DemoPerson) -> str:
@@ -76,8 +79,8 @@ def mark_stale(page: Page) -> None:
 def settled(page: Page, step: str | None = None, state: str | None = None) -> None:
     """Wait for a fresh <main> (not the one marked before the tap) and check its hooks.
 
-    With a step, `state` is exact: None means the screen shows no sub-state (data-state absent).
-    Without a step, only a given state is checked.
+    With a step, `state` is exact: None means the screen shows no sub-state (data-state absent);
+    a tuple is any of its states (PRINTING). Without a step, only a given state is checked.
     """
     fresh = page.locator("main:not([data-e2e-stale])")
     expect(fresh).to_have_count(1)
@@ -90,6 +93,8 @@ def settled(page: Page, step: str | None = None, state: str | None = None) -> No
                            " heading: (m.querySelector('h1') || {}).textContent || ''})")
     wanted = (step if step is not None else shown["step"],
               state if step is not None or state is not None else shown["state"])
+    if isinstance(wanted[1], tuple) and shown["state"] in wanted[1]:
+        wanted = (wanted[0], shown["state"])
     assert (shown["step"], shown["state"]) == wanted, (
         f"expected data-step={wanted[0]!r} data-state={wanted[1]!r}, but the screen is "
         f"data-step={shown['step']!r} data-state={shown['state']!r}: "
@@ -295,8 +300,9 @@ def every_screen(page: Page, person: DemoPerson | None = None) -> Iterator[Scree
     yield Screen("documents", "documents", None)
     tap_and_wait(page, action(page, "next"), "review")  # without the doctor's certificate
     yield Screen("review", "review", None)
-    tap_and_wait(page, action(page, "next"), "receipt")
-    yield Screen("receipt", "receipt", None)
+    tap_and_wait(page, action(page, "next"), "receipt", PRINTING)
+    expect(main(page)).to_have_attribute("data-state", "printed")
+    yield Screen("receipt", "receipt", "printed")
     tap_and_wait(page, action(page, "next"), "survey")
     yield Screen("survey", "survey", None)
     choose(page, "5", "welcome")

@@ -19,6 +19,7 @@ from sqlalchemy import select, update
 
 from e2e.journey import (
     PEOPLE_BY_KEY,
+    PRINTING,
     TODAY,
     action,
     choose,
@@ -198,7 +199,7 @@ def to_review(page: Page, person: DemoPerson, reason: str, by_taps: bool = False
 def send(page: Page) -> str:
     """Tap Kirim klaim on the review; return the claim number the receipt shows (grouped)."""
     expect(action(page, "next")).to_have_text("Kirim klaim")
-    tap_and_wait(page, action(page, "next"), "receipt")
+    tap_and_wait(page, action(page, "next"), "receipt", PRINTING)
     number = page.get_by_test_id("claim-number").inner_text().strip()
     assert CLAIM_NUMBER.fullmatch(number), number
     return number
@@ -460,7 +461,7 @@ def test_a_double_tap_on_send_makes_one_claim(page: Page, db):
     last = db.last_id(Claim)
     mark_stale(page)
     action(page, "next").dblclick()
-    settled(page, "receipt")
+    settled(page, "receipt", PRINTING)
     page.wait_for_function("() => !document.querySelector('.htmx-request')")
     number = page.get_by_test_id("claim-number").inner_text().strip()
     [claim] = claims_of(db, person, last)
@@ -504,12 +505,12 @@ def test_after_sending_there_is_no_way_back_and_no_second_claim(page: Page, db):
     # The browser's Back to /review shows the receipt of the claim sent, not the review.
     mark_stale(page)
     page.go_back()
-    settled(page, "receipt")
+    settled(page, "receipt", PRINTING)
     expect(page.get_by_test_id("claim-number")).to_have_text(number)
     expect(action(page, "back")).to_have_count(0)
 
     # Kirim klaim on the stale review.
-    tap_and_wait(stale, action(stale, "next"), "receipt")
+    tap_and_wait(stale, action(stale, "next"), "receipt", PRINTING)
     expect(stale.get_by_test_id("claim-number")).to_have_text(number)
     stale.close()
 
@@ -521,7 +522,7 @@ def test_after_sending_there_is_no_way_back_and_no_second_claim(page: Page, db):
 
     # The survey has no Back either; after it the visit is gone and a replay makes nothing.
     page.goto("/receipt")
-    settled(page, "receipt")
+    settled(page, "receipt", PRINTING)
     tap_and_wait(page, action(page, "next"), "survey")
     expect(action(page, "back")).to_have_count(0)
     choose(page, "3", "welcome")
@@ -635,7 +636,7 @@ def test_the_whole_claim_in_english(page: Page, db):
     bring_papers(page, reason)
     shows("Periksa klaim Anda")
     expect(action(page, "next")).to_have_text(english("Kirim klaim", catalogue))
-    tap_and_wait(page, action(page, "next"), "receipt")
+    tap_and_wait(page, action(page, "next"), "receipt", PRINTING)
     shows("Klaim Anda sudah kami terima")
     expect(page.get_by_test_id("net-amount")).to_have_text(english_money(tax.net))
     date_en = format_date(PAYMENT_DATE, format="long", locale="en")  # November 30, 2026

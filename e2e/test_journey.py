@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 from e2e.journey import (
     KIOSK_ID,
     PEOPLE_BY_KEY,
+    PRINTING,
     action,
     choose,
     choose_day,
@@ -45,10 +46,11 @@ def test_an_age_56_claim_from_welcome_to_receipt_and_survey(page: Page, db):
     tap_and_wait(page, action(page, "next"), "bank", "choose")
     choose(page, "keep", "phone", "choose")
     choose(page, "keep", "review")  # no papers beyond the cards: no documents screen
-    tap_and_wait(page, action(page, "next"), "receipt")
+    tap_and_wait(page, action(page, "next"), "receipt", PRINTING)
     number = page.get_by_test_id("claim-number").inner_text()
     assert re.fullmatch(r"0901 01 \d{5} \d", number), number
     expect(main(page)).to_contain_text("30 November 2026")  # 5 working days after Mon 23 Nov
+    expect(main(page)).to_have_attribute("data-state", "printed")  # the receipt is taken
     tap_and_wait(page, action(page, "next"), "survey")
     choose(page, "4", "welcome")
     expect(page.get_by_test_id("balance")).to_have_count(0)
@@ -66,6 +68,6 @@ def test_an_age_56_claim_from_welcome_to_receipt_and_survey(page: Page, db):
             if e["step"] != "selfie" or e["outcome"].startswith("accepted")] == [
         ("welcome", "start"), ("identify", "number_kpj"), ("birth-date", "identified"),
         ("selfie", "accepted_first_try"), ("balance", "next"), ("reason", "reason_retirement_age"), ("amount", "next"),
-        ("bank", "bank_ok"), ("phone", "phone_keep"), ("review", "submitted_queued"), ("receipt", "next"), ("survey", "score_4")]
+        ("bank", "bank_ok"), ("phone", "phone_keep"), ("review", "submitted_queued"), ("receipt", "printed"), ("receipt", "next"), ("survey", "score_4")]
     assert len({e["session_token"] for e in events}) == 1
     assert db.run(lambda s: s.query(KioskSession).filter_by(kiosk_id=KIOSK_ID).count()) == 0

@@ -381,3 +381,75 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(participants_cli)
     app.cli.add_command(kiosk_cli)
     app.cli.add_command(voice_cli)
+    app.cli.add_command(receipt_cli)
+    app.cli.add_command(devices_cli)
+
+
+# --- receipts ----------------------------------------------------------------------------------
+
+receipt_cli = AppGroup("receipt", help="Print a claim's receipt again; list receipts not printed.")
+
+
+@receipt_cli.command("reprint")
+@click.argument("claim_number", nargs=-1, required=True)
+@click.option("--kiosk", "kiosk_id", default=None,
+              help="Print on this kiosk's printer (default: the kiosk where the claim was made).")
+def receipt_reprint_command(claim_number: tuple[str, ...], kiosk_id: str | None) -> None:
+    """Print the receipt of CLAIM_NUMBER again (spaces between its groups are fine)."""
+    from kiosk import receipts
+
+    number = "".join(claim_number)
+    try:
+        job = receipts.reprint(number, kiosk_id)
+    except receipts.ReceiptError as exc:
+        click.echo(str(exc), err=True)
+        raise SystemExit(1) from None
+    claim = db.session.get(receipts.Claim, job.claim_id)
+    if job.state != receipts.PRINTED:
+        click.echo(f"The receipt of claim {claim.number} was not printed on kiosk {job.kiosk_id}'s "
+                   f"printer: {receipts.FAULT_TEXT.get(job.fault, job.fault)}. Fix the printer and "
+                   "run this again.", err=True)
+        raise SystemExit(1)
+    click.echo(f"Receipt of claim {claim.number} printed on kiosk {job.kiosk_id}'s printer.")
+
+
+@receipt_cli.command("unprinted")
+def receipt_unprinted_command() -> None:
+    """List the claims whose receipt did not print (staff owe these participants a receipt)."""
+    from kiosk import receipts
+
+    owed = receipts.unprinted()
+    if not owed:
+        click.echo("Every receipt has printed.")
+        return
+    for claim, job in owed:
+        click.echo(f"{claim.number}  kiosk {job.kiosk_id}  "
+                   f"{receipts.FAULT_TEXT.get(job.fault, job.fault)}  "
+                   f"{job.created_at:%Y-%m-%d %H:%M} UTC")
+
+
+# --- devices -----------------------------------------------------------------------------------
+
+devices_cli = AppGroup("devices", help="Check a kiosk's printer, camera and voice for real.")
+
+
+@devices_cli.command("check")
+@click.argument("kiosk_id", metavar="[KIOSK_ID]", required=False)
+def devices_check_command(kiosk_id: str | None) -> None:
+    """Print a test page, report the camera the kiosk browser last saw, synthesise speech.
+
+    Each line is PASS or FAIL from trying the device now (the camera: from the kiosk browser's
+    last heartbeat). Exits 1 if anything failed.
+    """
+    from kiosk import device_check
+
+    kiosk_id = kiosk_id or current_app.config["KIOSK_ID"]
+    kiosk = db.session.get(Kiosk, kiosk_id)
+    if kiosk is None:
+        click.echo(f"There is no kiosk {kiosk_id}. See: flask --app wsgi kiosk list", err=True)
+        raise SystemExit(1)
+    results = device_check.check(kiosk)
+    for result in results:
+        click.echo(f"{'PASS' if result.passed else 'FAIL'}  {result.device:<8} {result.detail}")
+    if not all(result.passed for result in results):
+        raise SystemExit(1)

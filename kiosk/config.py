@@ -6,6 +6,7 @@ import secrets
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from kiosk.jht.identifiers import is_ascii_digits
 from kiosk.jht.policy import Policy
@@ -53,6 +54,25 @@ def _date(name: str, raw: str) -> date:
         raise ConfigError(f"{name} must hold dates as YYYY-MM-DD, got {raw!r}") from None
 
 
+def _printer_url(raw: str) -> str:
+    """Refuse a printer URL that cannot work now rather than at the first participant's receipt."""
+    from hardware.printer import parse_url
+
+    try:
+        parse_url(raw)
+    except ValueError as exc:
+        raise ConfigError(f"PRINTER_URL: {exc}") from None
+    return raw.strip()
+
+
+def _timezone(raw: str) -> str:
+    try:
+        ZoneInfo(raw)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"TIMEZONE must be a zone such as Asia/Jakarta, got {raw!r}") from None
+    return raw
+
+
 def _database_url(raw: str) -> str:
     """Use psycopg 3 for PostgreSQL URLs that name no driver."""
     for prefix in ("postgres://", "postgresql://"):
@@ -93,7 +113,10 @@ def config_from_env(env: Mapping[str, str] | None = None, instance_dir: Path = I
         "BRANCH_CODE": branch_code,
         "BRANCH_NAME": env.get("BRANCH_NAME", "Demo").strip(),
         "BRANCH_PHONE": env.get("BRANCH_PHONE", "").strip(),
-        "PRINTER_URL": env.get("PRINTER_URL", f"sim://{instance_dir / 'receipts'}"),
+        "PRINTER_URL": _printer_url(env.get("PRINTER_URL", "").strip()
+                                    or f"sim://{instance_dir / 'receipts'}"),
+        # The branch's clock on receipts (WIB; WITA is Asia/Makassar, WIT Asia/Jayapura).
+        "TIMEZONE": _timezone(env.get("TIMEZONE", "").strip() or "Asia/Jakarta"),
         "CORE_URL": env.get("CORE_URL", "").strip(),
         "SELF_SERVICE_LIMIT": _int(env, "SELF_SERVICE_LIMIT", 15_000_000),
         "HOLIDAYS": holidays,

@@ -49,6 +49,8 @@ def add_kiosk(kiosk_id: str, name: str, printer_url: str | None = None) -> tuple
         raise KioskError("A kiosk ID must be 1 to 20 characters.")
     if db.session.get(Kiosk, kiosk_id) is not None:
         raise KioskError(f"Kiosk {kiosk_id} exists already.")
+    if printer_url:
+        printer_url = _checked_printer_url(printer_url)
     used = set(db.session.scalars(select(Kiosk.code)))
     free = [code for code in range(1, 100) if code not in used]
     if not free:
@@ -76,6 +78,18 @@ def _new_enrolment(kiosk: Kiosk) -> str:
     token = secrets.token_urlsafe(24)
     kiosk.enrol_token_hash = _hash(token)
     return token
+
+
+def _checked_printer_url(url: str) -> str:
+    """The URL as given, once hardware.printer can use it (usb:// only works in the one-box shape,
+    where the printer is plugged into the machine that runs the app)."""
+    from hardware.printer import parse_url
+
+    try:
+        parse_url(url)
+    except ValueError as exc:
+        raise KioskError(f"The printer URL is wrong: {exc}.") from None
+    return url.strip()
 
 
 def default_kiosk() -> Kiosk:

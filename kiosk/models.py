@@ -197,6 +197,30 @@ class Claim(db.Model):
     decision_note: Mapped[str | None] = mapped_column(String(300))
 
 
+# A claim's first receipt is printed once (kiosk/receipts.py): a reload or a second tab finds the
+# print already taken. Staff reprints are further rows.
+_FIRST_PRINT = "kind = 'first'"
+
+
+class ReceiptPrint(db.Model):
+    """One print of a claim's receipt: the first after submit, or a staff reprint."""
+
+    __table_args__ = (
+        Index("uq_receipt_print_first", "claim_id", unique=True,
+              sqlite_where=text(_FIRST_PRINT), postgresql_where=text(_FIRST_PRINT)),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    claim_id: Mapped[int] = mapped_column(ForeignKey("claim.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))  # first | reprint
+    kiosk_id: Mapped[str] = mapped_column(String(20))  # whose printer printed it
+    language: Mapped[str] = mapped_column(String(5))  # the visit's: a reprint uses it too
+    state: Mapped[str] = mapped_column(String(10))  # printing | printed | failed
+    fault: Mapped[str | None] = mapped_column(String(20))  # a hardware.errors code
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+
+
 class OutboxMessage(db.Model):
     """A message for the core system, written in the same transaction as what it reports."""
 

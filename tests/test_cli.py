@@ -344,7 +344,7 @@ def test_running_demo_twice_updates_instead_of_duplicating(app, runner, tmp_path
 
 def test_GIVEN_a_new_id_WHEN_kiosk_add_THEN_an_enrolment_url_is_printed_and_the_kiosk_listed(app, runner):
     result = runner.invoke(args=["kiosk", "add", "K07", "--name", "Lobby left",
-                                 "--printer", "escpos://10.0.0.7:9100",
+                                 "--printer", "tcp://10.0.0.7:9100",
                                  "--base-url", "https://kiosk.branch.example"])
 
     assert result.exit_code == 0, result.output
@@ -359,7 +359,7 @@ def test_GIVEN_a_new_id_WHEN_kiosk_add_THEN_an_enrolment_url_is_printed_and_the_
     listing = runner.invoke(args=["kiosk", "list"])
     assert listing.exit_code == 0
     line = next(line for line in listing.stdout.splitlines() if line.startswith("K07"))
-    assert "Lobby left" in line and "escpos://10.0.0.7:9100" in line and "never" in line
+    assert "Lobby left" in line and "tcp://10.0.0.7:9100" in line and "never" in line
 
 
 def test_the_printed_enrolment_url_enrols_a_browser(app, runner):

@@ -381,7 +381,10 @@ def test_dynamic_facts_are_spoken_at_the_same_pace_as_the_static_prompts(espeak_
         for name, sub, values in (
                 ("balance", None, {"amount": Rupiah(12_345_678)}),
                 ("receipt", None, {"number": Digits("0901 01 00001 7", (4, 2, 5, 1)),
-                                   "date": date(2026, 11, 30)})):
+                                   "date": date(2026, 11, 30), "gross": Rupiah(12_345_678),
+                                   "tax": None, "net": Rupiah(12_345_678), "bank": "BRI",
+                                   "account": Digits("4567", (4,)), "bring": None,
+                                   "phone": None})):
             text = screen_voice(name, sub, values=values)["text"]
             path = cache.ensure("id", "poz/id", RATES["normal"], text, voice().secret)
             said[text] = read_wav_info(path).duration

@@ -25,6 +25,7 @@ from kiosk.participant import (  # noqa: E402,F401
     receipt,
     review,
     selfie,
+    status,
     side,
     voice,
     survey,

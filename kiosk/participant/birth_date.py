@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app, g, request
@@ -75,57 +76,101 @@ def birth_date():
     if request.method == "GET":
         return _screen(birth)
 
-    form = request.form
+    entry = read_date(request.form, birth)
+    if entry.chosen is not None:
+        return _check_pair(entry.chosen)
+    row.data["birth"] = entry.birth
+    if entry.error:
+        return _screen(entry.birth, error=entry.error, year_entry=entry.year_entry, status=422)
+    db.session.commit()
+    return _screen(entry.birth, year_entry=entry.year_entry)
+
+
+@dataclass(frozen=True)
+class DateEntry:
+    """One post of the date screens read: the parts so far, or the whole date, or an error."""
+
+    birth: dict
+    chosen: date | None = None
+    error: str | None = None  # a BIRTH_DATE_ERRORS code
+    year_entry: str = ""
+
+
+def read_date(form, birth: dict) -> DateEntry:
+    """Read a day, a month, the year (or `birth_date=YYYY-MM-DD`) posted after `birth`'s parts.
+
+    Shared by identification and the claim status look-up.
+    """
     if "birth_date" in form:  # what the keypad UI (and QA) posts: YYYY-MM-DD
         chosen = _parse_iso(form["birth_date"])
         if chosen is None or not EARLIEST_YEAR <= chosen.year <= today().year:
-            return _screen({}, error="impossible_date", status=422)
-        return _check_pair(chosen)
+            return DateEntry({}, error="impossible_date")
+        return DateEntry({}, chosen=chosen)
     day, month = whole_number(form.get("day"), 2), whole_number(form.get("month"), 2)
     if day is not None and 1 <= day <= 31:
-        birth = {"day": day}
-    elif month is not None and 1 <= month <= 12 and "day" in birth:
-        birth = {"day": birth["day"], "month": month}
-    elif current_part(birth) == "year" and "month" in birth:
+        return DateEntry({"day": day})
+    if month is not None and 1 <= month <= 12 and "day" in birth:
+        return DateEntry({"day": birth["day"], "month": month})
+    if current_part(birth) == "year" and "month" in birth:
         entry = digits_only(form.get("year", ""))
         if "key" in form:  # the keypad without script
-            return _screen(birth, year_entry=apply_key(entry, form["key"], 4))
+            return DateEntry(birth, year_entry=apply_key(entry, form["key"], 4))
         if len(entry) != 4 or not EARLIEST_YEAR <= int(entry) <= today().year:
-            return _screen(birth, error="year", year_entry=entry, status=422)
+            return DateEntry(birth, error="year", year_entry=entry)
         try:
-            chosen = date(int(entry), birth["month"], birth["day"])
+            return DateEntry({}, chosen=date(int(entry), birth["month"], birth["day"]))
         except ValueError:  # 31 April, 29 February in a common year
-            row.data["birth"] = {}
-            return _screen({}, error="impossible_date", status=422)
-        return _check_pair(chosen)
-    row.data["birth"] = birth
-    db.session.commit()
-    return _screen(birth)
+            return DateEntry({}, error="impossible_date")
+    return DateEntry(birth)
 
 
-def _check_pair(chosen: date):
-    """Let the participant in when number and date match; else one message that hides which.
+class NoTryLeft(Exception):
+    """No number-and-date pair may be checked now: `why` is "tries" (this visit) or "resting"."""
+
+    def __init__(self, why: str) -> None:
+        super().__init__(why)
+        self.why = why
+
+
+def take_pair_try(row) -> FailedIdentification:
+    """Take one try at a pair for the visit and the kiosk before it is checked; raise NoTryLeft.
 
     The try is taken before the pair is checked, for the visit and for the kiosk, so a burst of
-    simultaneous posts can never check more pairs than the limits allow (kiosk.visits).
+    simultaneous posts can never check more pairs than the limits allow (kiosk.visits). The mark
+    returned stays when the pair is wrong; give_back_pair_try when it matches. Identification and
+    the claim status look-up share these tries.
     """
-    row = g.kiosk_session
-    row.data.pop("birth", None)
     if not visits.reserve_pair_try(row, current_app.config["IDENTIFY_TRIES"]):
-        return go("identify")  # the identify screen offers staff
+        raise NoTryLeft("tries")
     mark = FailedIdentification(kiosk_id=row.kiosk_id)
     db.session.add(mark)
     db.session.commit()
     if kiosk_failures_recent(row.kiosk_id, before_id=mark.id) \
             >= current_app.config["IDENTIFY_KIOSK_FAILURES"]:
-        db.session.delete(mark)
-        visits.return_pair_try(row)
-        return rest_with_staff(row)
+        give_back_pair_try(row, mark)
+        raise NoTryLeft("resting")
+    return mark
+
+
+def give_back_pair_try(row, mark: FailedIdentification) -> None:
+    """The pair matched (or was never checked): it was not a wrong one."""
+    db.session.delete(mark)
+    visits.return_pair_try(row)
+
+
+def _check_pair(chosen: date):
+    """Let the participant in when number and date match; else one message that hides which."""
+    row = g.kiosk_session
+    row.data.pop("birth", None)
+    try:
+        mark = take_pair_try(row)
+    except NoTryLeft as stop:
+        # The identify screen offers staff, or rests and calls them.
+        return go("identify") if stop.why == "tries" else rest_with_staff(row)
     number = parse_participant_number(row.data["number"], today(), policy())
     record = get_core().find_participant(number)
     if record is not None and record.birth_date == chosen:
-        db.session.delete(mark)
-        visits.return_pair_try(row)
+        give_back_pair_try(row, mark)
         if row.participant_id != record.id:
             row.data.pop("identity", None)
             row.data.pop("selfie", None)

@@ -1,29 +1,103 @@
-"""Receipt on screen: the claim number, the net amount, when it is paid, what happens next."""
-from datetime import date
+"""Receipt: the claim shown, read aloud and printed from one receipt model (kiosk/receipts.py).
 
-from flask import g, request
+The screen appears at once in `printing`; its script (kiosk.js) then asks /receipt/print to print
+it, which prints the claim's first receipt once however often it is asked, and answers `printed`
+or `printer-error` (a help request `printer` is raised, the claim is safe). Without script a
+button prints it. A reload shows how the print went; it never prints again.
+"""
+from flask import g, jsonify, request
+from flask_babel import gettext as _
 
-from kiosk.jht import group_number
+from kiosk import receipts, visits
+from kiosk.extensions import db
 from kiosk.participant import bp
 from kiosk.participant.journey import advance, go, needs_session, show
-from kiosk.participant.voice import screen_voice
-from kiosk.voice.spoken import Digits
+from kiosk.participant.voice import cue_voice, screen_voice
+from kiosk.voice.prompts import RECEIPT_PRINTED, RECEIPT_PRINTING
 
-CLAIM_NUMBER_GROUPS = (4, 2, 5, 1)  # branch, kiosk, sequence, check digit (CONTRACT.md)
+CLAIM_NUMBER_GROUPS = receipts.CLAIM_NUMBER_GROUPS  # where the balance screen looks for them
+
+
+def _claim(row):
+    saved = row.data.get("claim")
+    return receipts.by_number(saved["number"]) if saved else None
+
+
+def _status(job) -> tuple[str, str | None, str]:
+    """The screen state, the fault and the words for a print (None: not started yet)."""
+    state, fault = receipts.state_of(job)
+    screen_state = receipts.SCREEN_STATES[state]
+    words = {"printing": _(RECEIPT_PRINTING), "printed": _(RECEIPT_PRINTED)}.get(
+        screen_state) or receipts.fault_words(fault)
+    return screen_state, fault, words
+
+
+def _sections(paper) -> list[dict]:
+    return [{"title": section.title,
+             "text": [line for line in section.lines if not line.startswith("- ")],
+             "bullets": [line[2:] for line in section.lines if line.startswith("- ")]}
+            for section in paper.sections]
 
 
 @bp.route("/receipt", methods=["GET", "POST"])
 @needs_session
 def receipt():
     row = g.kiosk_session
-    claim = row.data.get("claim")
+    claim = _claim(row)
     if claim is None:
         return go("review")
     if request.method == "POST":
+        # Selesai before the screen's script asked for the print (no script, a very quick tap):
+        # print it now, so no participant leaves the receipt without one being tried.
+        if receipts.latest(claim) is None:
+            job = receipts.first_print(claim, row.language)
+            if job is not None:
+                _record(row, receipts.run(job))
         return advance(row, "receipt")
-    payment_date = date.fromisoformat(claim["payment_date"]) if claim["payment_date"] else None
-    number = group_number(claim["number"])
-    values = {"number": Digits(number, CLAIM_NUMBER_GROUPS), "date": payment_date}
-    return show("participant/receipt.html", "receipt", claim=claim, number=number,
-                payment_date=payment_date,
-                voice=screen_voice("receipt", None if payment_date else "staff", values=values))
+    model = receipts.model_for(claim, row.language)
+    paper = receipts.paper(model)
+    job = receipts.latest(claim)
+    state, fault, words = _status(job)
+    return show("participant/receipt.html", "receipt", state=state, paper=paper,
+                rows=[dict(key=key, label=label, value=value)
+                      for key, (label, value) in zip(receipts.ROW_KEYS, paper.rows)],
+                sections=_sections(paper), pending=job is None, print_words=words,
+                voice=screen_voice("receipt", receipts.prompt_part(model, state),
+                                   fault if state == "printer-error" else None,
+                                   receipts.spoken(model)))
+
+
+@bp.route("/receipt/print", methods=["GET", "POST"])
+@needs_session
+def receipt_print():
+    """POST: print the claim's receipt (once, however often asked); GET: how the print goes.
+
+    Answers JSON for kiosk.js; the no-script button (`page=1`) comes back to the screen.
+    """
+    row = g.kiosk_session
+    claim = _claim(row)
+    if claim is None:
+        return go("review")
+    if request.method == "POST":
+        job = receipts.first_print(claim, row.language)
+        if job is not None:
+            _record(row, receipts.run(job))
+        if request.form.get("page"):
+            return go("receipt")
+    state, fault, words = _status(receipts.latest(claim))
+    voice = None
+    if state == "printed":
+        voice = cue_voice("receipt", "printed")
+    elif state == "printer-error":
+        voice = cue_voice("receipt-fault", fault if fault in receipts.FAULT_CUES else "offline")
+    return jsonify({"state": state, "fault": fault, "text": words, "voice": voice})
+
+
+def _record(row, job) -> None:
+    """After the first print: staff are called to a fault; the step event says how it went."""
+    if job.state == receipts.FAILED:
+        visits.call_staff(row, "printer", "receipt")
+        visits.record_event(row, "receipt", f"printer_{job.fault}")
+    else:
+        visits.record_event(row, "receipt", "printed")
+    db.session.commit()

@@ -154,6 +154,103 @@ ERROR_PAGES = {
                         "mendaftarkannya.")),
 }
 
+# Why the receipt did not print (kiosk.receipts; hardware.errors codes): shown and spoken.
+PRINTER_FAULTS = {
+    "paper_out": N_("Kertas struk habis. Klaim Anda sudah tersimpan. Petugas akan mencetak "
+                    "struk Anda."),
+    "cover_open": N_("Tutup printer struk terbuka. Klaim Anda sudah tersimpan. Petugas akan "
+                     "mencetak struk Anda."),
+    "offline": N_("Printer struk tidak bisa dipakai. Klaim Anda sudah tersimpan. Petugas akan "
+                  "mencetak struk Anda."),
+}
+RECEIPT_PRINTING = N_("Struk Anda sedang dicetak.")
+RECEIPT_PRINTED = N_("Ambil struk Anda.")
+# The receipt read aloud: everything needed to check the claim (EN 301 549 5.1.3.16); every
+# number in words (the reason was said on the review, and its name may hold digits: "Usia 56").
+_RECEIPT_TITLE = N_("Klaim Anda sudah kami terima")
+_RECEIPT_FACTS = (
+    N_("Nomor klaim Anda %(number)s."), N_("Uang JHT yang diambil %(gross)s."), N_("Perkiraan pajak %(tax)s."),
+    N_("Uang yang Anda terima %(net)s."),
+    N_("Dikirim ke rekening %(bank)s yang berakhiran %(account)s."))
+_RECEIPT_PAID = (N_("Uang dikirim ke rekening Anda paling lambat %(date)s."),
+                 N_("Kami mengirim SMS ke nomor HP Anda saat uang sudah dikirim."))
+_RECEIPT_STAFF = (N_("Petugas akan memeriksa klaim Anda dan menelepon Anda. Anda tidak perlu "
+                     "mengantre lagi."), N_("Bawa ke petugas: %(bring)s."))
+_RECEIPT_END = (N_("Untuk bertanya, datang ke loket layanan."), N_("Atau telepon %(phone)s."),
+                N_("Simpan nomor klaim ini untuk menanyakan klaim Anda."), N_("Tekan Selesai."))
+_RECEIPT_FIRST = {"printing": (RECEIPT_PRINTING,), "printed": (RECEIPT_PRINTED,),
+                  "printer-error": ()}
+
+
+def _receipt_screens() -> dict[str, Prompt]:
+    """The receipt in each printing state, for a claim paid by a date and one staff finish.
+
+    `receipt` and `receipt/staff` are the receipt while it prints; then `receipt/printed`,
+    `receipt/printer-error` (after the fault's words), each with `-staff`.
+    """
+    screens = {}
+    for state, first in _RECEIPT_FIRST.items():
+        before = {**PRINTER_FAULTS, "timed_out": PRINTER_FAULTS["offline"],
+                  "faulted": PRINTER_FAULTS["offline"]} if state == "printer-error" else None
+        for suffix, middle in (("", _RECEIPT_PAID), ("-staff", _RECEIPT_STAFF)):
+            name = (f"receipt{'/staff' if suffix else ''}" if state == "printing"
+                    else f"receipt/{state}{suffix}")
+            screens[name] = _prompt(
+                _RECEIPT_TITLE, *first, *_RECEIPT_FACTS, *middle, *_RECEIPT_END, before=before)
+    return screens
+
+
+# The claim status look-up (kiosk.participant.status).
+STATUS_TITLE = N_("Cek status klaim")
+STATUS_HOW = N_("Tunjukkan kode QR di struk Anda ke kamera, atau ketik nomor klaim.")
+STATUS_ERRORS = {
+    "length": N_("Nomor klaim punya 12 angka. Periksa nomor di struk Anda."),
+    "check": N_("Nomor klaim ini tidak mungkin benar. Periksa lagi nomor di struk Anda."),
+    "no_match": N_("Nomor klaim dan tanggal lahir tidak cocok dengan data kami. Periksa lagi, "
+                   "lalu coba lagi."),
+}
+STATUS_QR_ADVICE = N_("Pegang struk di depan kamera, kode QR menghadap ke layar.")
+# What happens next, by claim state (CONTRACT.md codes); the date is said where there is one.
+STATUS_NEXT = {
+    "queued": N_("Klaim Anda sudah tersimpan dan segera dikirim untuk diproses."),
+    "submitted": N_("Klaim Anda sedang diproses."),
+    "needs_staff": N_("Petugas akan memeriksa klaim Anda dan menelepon Anda. Anda tidak perlu "
+                      "mengantre lagi."),
+    "approved": N_("Klaim Anda sudah disetujui."),
+    "paid": N_("Uang sudah dikirim ke rekening Anda. Periksa buku tabungan Anda."),
+    "rejected": N_("Klaim Anda tidak disetujui. Tanya petugas di loket layanan untuk "
+                   "penjelasannya."),
+}
+_STATUS_STATE = N_("Keadaan klaim Anda: %(state)s.")
+_STATUS_DATE = N_("Uang dikirim ke rekening Anda paling lambat %(date)s.")
+
+
+def _status_screens() -> dict[str, Prompt]:
+    """The look-up: the number (camera or keypad), the birth date, the answer by state."""
+    screens = {
+        "status/number": _prompt(STATUS_TITLE, STATUS_HOW, before=STATUS_ERRORS),
+        "status/day": _prompt(N_("Tanggal berapa Anda lahir?"), N_("Tekan tanggal lahir Anda."),
+                              before=BIRTH_DATE_ERRORS),
+        "status/month": _prompt(N_("Bulan apa Anda lahir?"), N_("Tekan bulan lahir Anda."),
+                                before=BIRTH_DATE_ERRORS),
+        "status/year": _prompt(N_("Tahun berapa Anda lahir?"),
+                               N_("Ketik 4 angka tahun lahir Anda"), PRESS_NEXT_WHEN_DONE,
+                               before=BIRTH_DATE_ERRORS),
+        "status/staff": _prompt(
+            N_("Petugas akan membantu Anda"),
+            N_("Jangan khawatir, akun Anda tidak diblokir. Seorang petugas bisa memeriksa kartu "
+               "Anda dan membantu."), N_("Tekan Panggil Petugas.")),
+        "status/resting": _prompt(
+            N_("Kiosk ini sedang istirahat"),
+            N_("Seorang petugas sudah dipanggil dan akan membantu Anda. Silakan tunggu di sini.")),
+    }
+    for state, words in STATUS_NEXT.items():
+        screens[f"status/{state}"] = _prompt(
+            N_("Nomor klaim Anda %(number)s."), _STATUS_STATE, words, _STATUS_DATE,
+            N_("Tekan Selesai."))
+    return screens
+
+
 _TITLE_NUMBER = N_("Nomor kartu Anda")
 _TYPE_NUMBER = N_("Ketik nomor di kartu BPJS Anda atau nomor KTP Anda")
 
@@ -234,14 +331,6 @@ SCREENS: dict[str, Prompt] = {
                             N_("Dikirim ke rekening %(bank)s."),
                             N_("Petugas akan memeriksa klaim ini."),
                             N_("Jika sudah benar, tekan Kirim klaim.")),
-    "receipt": _prompt(N_("Klaim Anda sudah kami terima"), N_("Nomor klaim Anda %(number)s."),
-                       N_("Uang dikirim ke rekening Anda paling lambat %(date)s."),
-                       N_("Simpan nomor klaim ini untuk menanyakan klaim Anda."),
-                       N_("Tekan Selesai.")),
-    "receipt/staff": _prompt(
-        N_("Klaim Anda sudah kami terima"), N_("Nomor klaim Anda %(number)s."),
-        N_("Petugas akan memeriksa klaim Anda dan menelepon Anda. Anda tidak perlu mengantre lagi."),
-        N_("Simpan nomor klaim ini untuk menanyakan klaim Anda."), N_("Tekan Selesai.")),
     "survey": _prompt(N_("Bagaimana pengalaman Anda hari ini?"),
                       N_("Pilih satu wajah. Boleh dilewati.")),
     "staff-coming": _prompt(
@@ -253,6 +342,10 @@ SCREENS: dict[str, Prompt] = {
     **{f"error/{name}": _prompt(*words) for name, words in ERROR_PAGES.items()},
     # The idle warning, an overlay on any screen.
     "idle": _prompt(N_("Anda masih di sini?"), N_("Tekan Saya masih di sini untuk melanjutkan.")),
+    # The receipt, read aloud whole, as it prints (kiosk.receipts).
+    **_receipt_screens(),
+    # The claim status look-up from the welcome screen (kiosk.participant.status).
+    **_status_screens(),
 }
 
 # Things said on their own while a screen stays: (group, code) -> message id.
@@ -260,6 +353,8 @@ CUES: dict[tuple[str, str], str] = {
     **{("selfie-advice", code): message for code, message in SELFIE_ADVICE.items()},
     ("selfie-turn", "turn"): SELFIE_TURN,
     **{("paper-advice", code): message for code, message in PAPER_ADVICE.items()},
+    ("receipt", "printed"): RECEIPT_PRINTED,
+    **{("receipt-fault", code): message for code, message in PRINTER_FAULTS.items()},
 }
 
 

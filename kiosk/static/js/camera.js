@@ -49,6 +49,9 @@
     var WIDTH = parseInt(container.dataset.width || "640", 10);
     var HEIGHT = parseInt(container.dataset.height || "480", 10);
     var canvas = document.createElement("canvas");
+    // A screen may rest its camera after so many frames with nothing found (data-max-frames).
+    var maxFrames = parseInt(container.dataset.maxFrames || "0", 10);
+    var sent = 0;
     var state = { stopped: false, stream: null, timer: null, container: container };
     active = state;
 
@@ -83,6 +86,7 @@
       if (state.stopped) return;
       if (!document.body.contains(container)) { stop(); return; }
       if (video.readyState < 2 || !video.videoWidth) { later(); return; }
+      if (maxFrames && ++sent > maxFrames) { failed("rested"); return; }
       var scale = Math.min(1, WIDTH / video.videoWidth);
       canvas.width = Math.round(video.videoWidth * scale);
       canvas.height = Math.round(video.videoHeight * scale);

@@ -167,3 +167,58 @@
     }, 1000);
   }
 })();
+
+// The receipt prints while its screen shows: ask once to print it, then follow it (a reload only
+// follows; the server prints a claim's receipt once). printing -> printed | printer-error; an
+// error is followed too, so a staff reprint shows as printed.
+(function () {
+  "use strict";
+
+  var FOLLOW_MS = { printing: 1000, "printer-error": 3000 };
+  var following = null;
+
+  function csrfToken() {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    return meta ? meta.content : "";
+  }
+
+  function show(element, body) {
+    var main = document.querySelector("main");
+    if (!main || !element.isConnected || !body || !body.state) return;
+    var changed = element.dataset.print !== body.state;
+    element.dataset.print = body.state;
+    main.dataset.state = body.state;
+    element.className = "print-status print-status--" + body.state;
+    element.textContent = body.text;
+    // The element is a status region (role="status"): its new words are announced by itself.
+    if (changed && body.voice) {
+      document.dispatchEvent(new CustomEvent("kiosk:speak", { detail: body.voice }));
+    }
+  }
+
+  function ask(element, method) {
+    var options = { method: method, credentials: "same-origin", headers: { Accept: "application/json" } };
+    if (method === "POST") options.headers["X-CSRFToken"] = csrfToken();
+    fetch(element.dataset.printUrl, options).then(function (response) {
+      return response.ok ? response.json() : null;
+    }).then(function (body) {
+      show(element, body);
+    }).catch(function () { /* asked again below */ }).then(function () {
+      var wait = FOLLOW_MS[element.dataset.print];
+      if (wait && element.isConnected && following === element) {
+        window.setTimeout(function () { ask(element, "GET"); }, wait);
+      }
+    });
+  }
+
+  function settle() {
+    var element = document.querySelector("main [data-print]");
+    if (!element || following === element) return;
+    following = element;
+    ask(element, element.dataset.print === "pending" ? "POST" : "GET");
+  }
+
+  document.addEventListener("htmx:afterSettle", settle);
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", settle);
+  else settle();
+})();
