@@ -22,6 +22,15 @@ from tests.helpers import (
 )
 
 WHO = "age56"
+FRAME_SECONDS = 0.3  # camera.js: an answer, then 250 ms, then the next frame
+
+
+@pytest.fixture(autouse=True)
+def camera_clock(monkeypatch):
+    """Let each frame arrive FRAME_SECONDS after the one before, as from the kiosk's camera."""
+    ticks = iter(range(1_000_000))
+    monkeypatch.setattr("kiosk.participant.selfie.clock",
+                        lambda: 1_800_000_000 + FRAME_SECONDS * next(ticks), raising=False)
 
 
 def give_photo(app, key: str = WHO, photo: str | None = "obama2.jpg") -> None:
@@ -119,6 +128,46 @@ def test_a_photo_swung_in_front_of_the_camera_does_not_pass_the_head_turn(app, a
               for i in range(70)}
     assert "matching" not in states
     assert "retry_turn" in outcomes(app)  # the try ran out: the camera opens again with advice
+
+
+def post_all(client, frames) -> list[str]:
+    """Post each frame once; return the states the kiosk answered."""
+    return [post_frame(client, "/selfie/frame", frame)["state"] for frame in frames]
+
+
+@pytest.mark.parametrize("name", ["obama2", "biden"])  # their mirror images move the yaw 0.27, 0.16
+def test_a_photo_then_its_mirror_image_then_the_photo_again_is_not_a_head_turn(
+        app, at_selfie, name):
+    open_camera(at_selfie)
+    photo = facekit.selfie_frame(name)
+    frames_until(at_selfie, [photo], "liveness")
+    states = post_all(at_selfie, [facekit.mirrored(photo), photo, photo])
+    assert "matching" not in states and states[0] == "camera"  # the try ends at the jump
+    assert "liveness_jump" in outcomes(app) and "retry_turn" in outcomes(app)
+
+
+def test_another_persons_turned_face_shown_for_a_moment_is_not_a_head_turn(app, at_selfie):
+    open_camera(at_selfie)
+    frames_until(at_selfie, [facekit.selfie_frame("obama")], "liveness")
+    states = post_all(at_selfie, [facekit.turned("biden", 0.3), facekit.selfie_frame("obama")])
+    assert "matching" not in states and "liveness_jump" in outcomes(app)
+
+
+def test_someone_else_turning_in_line_with_the_participants_photo_is_not_their_head_turn(
+        app, at_selfie):
+    # Eyes scaled and placed on the participant's, so only the faces themselves differ.
+    open_camera(at_selfie)
+    frames_until(at_selfie, [facekit.selfie_frame("obama")], "liveness")
+    states = post_all(at_selfie, facekit.impostor_turn_frames("obama", "grace_hopper"))
+    assert "matching" not in states and "liveness_other_face" in outcomes(app)
+
+
+def test_a_head_turned_all_at_once_between_two_frames_is_not_a_slow_turn(app, at_selfie):
+    open_camera(at_selfie)
+    photo = facekit.selfie_frame("obama")
+    frames_until(at_selfie, [photo], "liveness")
+    states = post_all(at_selfie, [facekit.turned("obama", 0.45)] * 2 + [photo] * 2)
+    assert "matching" not in states and "liveness_jump" in outcomes(app)
 
 
 def test_GIVEN_another_person_WHEN_the_tries_run_out_THEN_staff_are_called_and_nothing_is_locked(

@@ -5,8 +5,8 @@ HeadTurn is the liveness challenge; embed/reference_embedding/match compare face
 """
 from kiosk.biometrics.face import SOFT_ADVICE, Advice, FrameReport, analyse, decode_jpeg, pose
 from kiosk.biometrics.liveness import HeadTurn
-from kiosk.biometrics.match import MatchResult, embed, match, reference_embedding
+from kiosk.biometrics.match import MatchResult, distance, embed, match, reference_embedding
 from kiosk.biometrics.steady import Steady
 
 __all__ = ["SOFT_ADVICE", "Advice", "FrameReport", "HeadTurn", "MatchResult", "Steady", "analyse",
-           "decode_jpeg", "embed", "match", "pose", "reference_embedding"]
+           "decode_jpeg", "distance", "embed", "match", "pose", "reference_embedding"]

@@ -12,6 +12,7 @@ the decision, the distance and the time.
 """
 from __future__ import annotations
 
+import time
 from statistics import median
 
 from flask import abort, current_app, g, jsonify, request, url_for
@@ -26,10 +27,12 @@ from kiosk.biometrics import (
     Steady,
     analyse,
     decode_jpeg,
+    distance,
     embed,
     match,
     reference_embedding,
 )
+from kiosk.biometrics.liveness import geometry
 from kiosk.core import get_core
 from kiosk.extensions import db, limiter
 from kiosk.models import HelpRequest, utcnow
@@ -42,6 +45,7 @@ from kiosk.voice.prompts import SELFIE_ADVICE, SELFIE_RETRY, SELFIE_STAFF_WHY, S
 FRAME_MAX_BYTES = 2_000_000  # a 1280x720 JPEG is ~150 kB; anything far larger is not a frame
 BASELINE_FRAMES = 12  # the good frames whose head angle is the participant's own "straight"
 CAMERA_MAX_FRAMES = 120  # about 30 s with a face in view but no steady good picture: a try
+clock = time.time  # when a frame arrived: the head turn's pace (any process may serve the next)
 
 # Why the kiosk called a staff member to this step (their words: kiosk.voice.prompts).
 STAFF_WHY = tuple(SELFIE_STAFF_WHY)
@@ -82,8 +86,8 @@ def _open_camera(row, state: dict, retry: str | None = None) -> None:
     """Start a (new) try: fresh advice smoothing, no kept frame."""
     # Soft advice (glasses, eyes) is shown but counts towards the photo: the match decides.
     steady = Steady(good=(Advice.GOOD, *sorted(SOFT_ADVICE)))
-    state.update(phase="camera", steady=steady.to_dict(), yaws=[], best=None, turn=None,
-                 advice=None, retry=retry, frames=0)
+    state.update(phase="camera", steady=steady.to_dict(), yaws=[], best=None, best_face=None,
+                 turn=None, advice=None, retry=retry, frames=0)
     captures.forget(row.id, captures.SELFIE)
     _save(row, state)
 
@@ -211,10 +215,12 @@ def selfie_frame():
     if state["phase"] == "camera":
         progress = _camera_frame(row, state, report, data)
     else:
-        progress = _liveness_frame(row, state, report)
+        progress = _liveness_frame(row, state, frame, report)
     _save(row, state)
+    # Answer before the commit: afterwards the visit's row would be read again for its language.
+    answer = _answer(state, progress)
     db.session.commit()
-    return _answer(state, progress)
+    return answer
 
 
 def _camera_frame(row, state: dict, report: FrameReport, jpeg: bytes) -> float:
@@ -226,7 +232,7 @@ def _camera_frame(row, state: dict, report: FrameReport, jpeg: bytes) -> float:
         state["yaws"] = (state.get("yaws") or [])[-(BASELINE_FRAMES - 1):] + [report.yaw]
         if state.get("best") is None or report.quality > state["best"]:
             captures.keep(row.id, captures.SELFIE, jpeg, report.quality)
-            state["best"] = report.quality
+            state["best"], state["best_face"] = report.quality, list(report.face)
     if report.advice != Advice.NO_FACE:
         state["frames"] = state.get("frames", 0) + 1
         if state["frames"] > CAMERA_MAX_FRAMES:  # advice shown all along did not help: a try
@@ -234,15 +240,18 @@ def _camera_frame(row, state: dict, report: FrameReport, jpeg: bytes) -> float:
             return 0.0
     if ready and state.get("best") is not None:
         state["phase"] = "liveness"
-        state["turn"] = HeadTurn(baseline=median(state["yaws"])).to_dict()
+        # The turn starts from this frame's face: a picture swapped in next is a jump.
+        state["turn"] = HeadTurn(baseline=median(state["yaws"]), last=geometry(report)).to_dict()
         sessions.record_event(row, "selfie", "steady")
         return 0.0
     return progress
 
 
-def _liveness_frame(row, state: dict, report: FrameReport) -> float:
+def _liveness_frame(row, state: dict, frame, report: FrameReport) -> float:
     turn = HeadTurn.from_dict(state["turn"])
-    status = turn.update(report)
+    status = turn.update(report, clock())
+    if turn.needs_face_check:
+        status = turn.same_face(_distance_from_kept(row, state, frame, report))
     state["turn"] = turn.to_dict()
     if report.advice in (Advice.NO_FACE, Advice.MANY_FACES):
         _show_advice(row, state, str(report.advice))
@@ -253,9 +262,19 @@ def _liveness_frame(row, state: dict, report: FrameReport) -> float:
         sessions.record_event(row, "selfie", "turned")
         return 1.0
     if status == "failed":
+        sessions.record_event(row, "selfie", f"liveness_{turn.reason}")
         _retry(row, state, "turn")
         return 0.0
     return 0.5 if status == "turned" else 0.0
+
+
+def _distance_from_kept(row, state: dict, frame, report: FrameReport) -> float | None:
+    """How far the first turned face is from the kept frame's face (two embeddings, once a try)."""
+    kept = captures.kept(row.id, captures.SELFIE)
+    image = decode_jpeg(kept.image) if kept is not None else None
+    if image is None or not state.get("best_face"):
+        return None
+    return distance(embed(frame, report), embed(image, state["best_face"]))
 
 
 @bp.post("/selfie/match")
@@ -267,8 +286,7 @@ def selfie_match():
         return go("selfie")
     kept = captures.kept(row.id, captures.SELFIE)
     frame = decode_jpeg(kept.image) if kept else None
-    report = analyse(frame) if frame is not None else None
-    if report is None or report.landmarks is None:
+    if frame is None or not state.get("best_face"):
         _retry(row, state, "lost")
         db.session.commit()
         return go("selfie")
@@ -283,7 +301,7 @@ def selfie_match():
         _call_staff(row, state, "no_photo")
         db.session.commit()
         return go("selfie")
-    result = match(embed(frame, report), wanted)
+    result = match(embed(frame, state["best_face"]), wanted)
     if result.decision == "accepted":
         return _accepted(row, state, {"by": "selfie", "decision": result.decision,
                                       "distance": round(result.distance, 3)})
