@@ -5,10 +5,19 @@ import logging
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from kiosk.extensions import db
-from kiosk.models import Capture, Claim, HelpRequest, KioskSession, Participant, StepEvent, utcnow
+from kiosk.models import (
+    Capture,
+    Claim,
+    HelpRequest,
+    KioskSession,
+    Participant,
+    ReferenceEmbedding,
+    StepEvent,
+    utcnow,
+)
 from tests import facekit
 from tests.helpers import (
     FIXTURES,
@@ -307,6 +316,45 @@ def test_biometric_data_is_kept_only_while_needed_and_never_logged(app, at_selfi
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert image[:64].hex() not in logged.replace(" ", "")
     assert "\xff\xd8" not in logged and "distance" not in logged
+
+
+def test_the_reference_photo_is_embedded_once_until_it_changes_and_goes_with_the_participant(
+        app, at_selfie, monkeypatch, caplog):
+    from kiosk import references
+
+    caplog.set_level(logging.DEBUG)
+    computed = []
+    embed_photo = references.reference_embedding
+    monkeypatch.setattr(references, "reference_embedding",
+                        lambda image: computed.append(1) or embed_photo(image))
+    open_camera(at_selfie)
+    assert len(computed) == 1  # when the camera opens, before any match
+    for _ in range(2):  # a try that does not match, then another visit: no new embedding
+        assert main_attr(one_try(at_selfie, "biden"), "data-state") == "camera"
+    start(at_selfie)
+    identify(at_selfie, person(WHO).kpj, person(WHO).birth_date)
+    open_camera(at_selfie)
+    assert main_attr(one_try(at_selfie, "obama"), "data-step") == "balance"
+    assert len(computed) == 1
+    with app.app_context():
+        kept = db.session.scalars(select(ReferenceEmbedding)).one()
+        assert len(kept.embedding) == 128 * 4 and len(kept.photo_sha256) == 64
+        vector = kept.embedding
+    give_photo(app, photo="biden.jpg")  # a new photo on the record: embedded again
+    start(at_selfie)
+    identify(at_selfie, person(WHO).kpj, person(WHO).birth_date)
+    open_camera(at_selfie)
+    assert len(computed) == 2
+    assert main_attr(one_try(at_selfie, "obama"), "data-state") == "camera"  # not biden
+    with app.app_context():
+        assert db.session.scalars(select(ReferenceEmbedding)).one().embedding != vector
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert vector[:32].hex() not in logged.replace(" ", "")
+    start(at_selfie)  # the participant's record goes: the embedding goes with it
+    with app.app_context():
+        db.session.execute(delete(Participant).where(Participant.kpj == person(WHO).kpj))
+        db.session.commit()
+        assert db.session.scalar(select(func.count()).select_from(ReferenceEmbedding)) == 0
 
 
 def test_a_retention_period_keeps_the_selfie_that_long_and_purge_deletes_it(app, at_selfie):

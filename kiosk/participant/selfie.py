@@ -18,7 +18,7 @@ from statistics import median
 from flask import abort, current_app, g, jsonify, request, url_for
 from flask_babel import gettext as _
 
-from kiosk import captures, sessions
+from kiosk import captures, references, sessions
 from kiosk.biometrics import (
     SOFT_ADVICE,
     Advice,
@@ -30,7 +30,6 @@ from kiosk.biometrics import (
     distance,
     embed,
     match,
-    reference_embedding,
 )
 from kiosk.biometrics.liveness import geometry
 from kiosk.core import get_core
@@ -90,6 +89,8 @@ def _open_camera(row, state: dict, retry: str | None = None) -> None:
                  turn=None, advice=None, retry=retry, frames=0)
     captures.forget(row.id, captures.SELFIE)
     _save(row, state)
+    # Embed the reference photo now, once per participant and photo, so the match only compares.
+    references.embedding(row.participant_id, get_core().reference_photo(row.participant_id))
 
 
 def _retry(row, state: dict, why: str) -> None:
@@ -295,8 +296,7 @@ def selfie_match():
     if reference is None and current_app.config["DEMO"]:
         core.enrol_demo_photo(row.participant_id, kept.image)
         return _accepted(row, state, {"by": "demo_enrolment"})
-    reference_image = decode_jpeg(reference) if reference else None
-    wanted = reference_embedding(reference_image) if reference_image is not None else None
+    wanted = references.embedding(row.participant_id, reference)
     if wanted is None:
         _call_staff(row, state, "no_photo")
         db.session.commit()
