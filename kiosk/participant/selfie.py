@@ -44,6 +44,9 @@ from kiosk.voice.prompts import SELFIE_ADVICE, SELFIE_RETRY, SELFIE_STAFF_WHY, S
 FRAME_MAX_BYTES = 2_000_000  # a 1280x720 JPEG is ~150 kB; anything far larger is not a frame
 BASELINE_FRAMES = 12  # the good frames whose head angle is the participant's own "straight"
 CAMERA_MAX_FRAMES = 120  # about 30 s with a face in view but no steady good picture: a try
+# A frame replaces the kept one only when clearly better: each replacement writes a JPEG of
+# ~40 kB to the database, and a webcam's noise alone moves the quality by a few hundredths.
+KEEP_BETTER_BY = 0.05
 clock = time.time  # when a frame arrived: the head turn's pace (any process may serve the next)
 
 # Why the kiosk called a staff member to this step (their words: kiosk.voice.prompts).
@@ -89,8 +92,6 @@ def _open_camera(row, state: dict, retry: str | None = None) -> None:
                  turn=None, advice=None, retry=retry, frames=0)
     captures.forget(row.id, captures.SELFIE)
     _save(row, state)
-    # Embed the reference photo now, once per participant and photo, so the match only compares.
-    references.embedding(row.participant_id, get_core().reference_photo(row.participant_id))
 
 
 def _retry(row, state: dict, why: str) -> None:
@@ -212,7 +213,8 @@ def selfie_frame():
     frame = decode_jpeg(data)
     if frame is None:
         return _answer(state, status=400)
-    report = analyse(frame)
+    # The head turn needs the face and its angle only, not the eye and glasses checks.
+    report = analyse(frame, eyes=state["phase"] == "camera")
     if state["phase"] == "camera":
         progress = _camera_frame(row, state, report, data)
     else:
@@ -225,13 +227,18 @@ def selfie_frame():
 
 
 def _camera_frame(row, state: dict, report: FrameReport, jpeg: bytes) -> float:
+    if not state.get("reference_ready"):
+        # While the participant settles in front of the camera, not when they tap or wait for
+        # the match: embed the reference photo (kept, so once per participant and photo).
+        references.embedding(row.participant_id, get_core().reference_photo(row.participant_id))
+        state["reference_ready"] = True
     steady = Steady.from_dict(state["steady"])
     shown, progress, ready = steady.update(report)
     state["steady"] = steady.to_dict()
     _show_advice(row, state, str(shown))
     if report.usable:
         state["yaws"] = (state.get("yaws") or [])[-(BASELINE_FRAMES - 1):] + [report.yaw]
-        if state.get("best") is None or report.quality > state["best"]:
+        if state.get("best") is None or report.quality > state["best"] + KEEP_BETTER_BY:
             captures.keep(row.id, captures.SELFIE, jpeg, report.quality)
             state["best"], state["best_face"] = report.quality, list(report.face)
     if report.advice != Advice.NO_FACE:

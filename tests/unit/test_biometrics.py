@@ -46,6 +46,14 @@ def test_shaking_blurs_the_picture_and_the_advice_is_to_hold_still(name):
     assert analyse(facekit.blurred(facekit.selfie_frame(name))).advice == Advice.HOLD_STILL
 
 
+@pytest.mark.parametrize("name", facekit.PEOPLE)
+def test_the_head_turn_analysis_without_the_eye_checks_finds_the_same_face_and_angle(name):
+    frame = facekit.turned(name, 0.3)
+    full, quick = analyse(frame), analyse(frame, eyes=False)
+    assert (quick.face, quick.landmarks, quick.yaw) == (full.face, full.landmarks, full.yaw)
+    assert quick.eyes_found is None and quick.glasses is None
+
+
 def test_no_face_and_two_faces():
     assert analyse(np.full((480, 640, 3), 170, np.uint8)).advice == Advice.NO_FACE
     assert analyse(facekit.two_faces()).advice == Advice.MANY_FACES
