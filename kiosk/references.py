@@ -16,16 +16,15 @@ from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from kiosk.biometrics import decode_jpeg, reference_embedding
+from kiosk.biometrics import decode_jpeg, from_bytes, reference_embedding, to_bytes
 from kiosk.extensions import db
 from kiosk.models import ReferenceEmbedding, utcnow
 
-DTYPE = np.dtype("<f4")
 UPSERT = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}
 
 
 def embedding(participant_id: int, photo: bytes | None) -> np.ndarray | None:
-    """Return the embedding of this reference photo, computing and keeping it the first time."""
+    """Return the embedding of this reference photo (or None), made and kept the first time."""
     if not photo:
         forget(participant_id)
         return None
@@ -33,14 +32,15 @@ def embedding(participant_id: int, photo: bytes | None) -> np.ndarray | None:
     kept = db.session.execute(select(ReferenceEmbedding.photo_sha256, ReferenceEmbedding.embedding)
                               .where(ReferenceEmbedding.participant_id == participant_id)).first()
     if kept is not None and kept.photo_sha256 == digest:
-        return np.frombuffer(kept.embedding, dtype=DTYPE).astype(np.float64)
+        return from_bytes(kept.embedding)
     image = decode_jpeg(photo)
     vector = reference_embedding(image) if image is not None else None
     if vector is None:
         forget(participant_id)
         return None
-    _keep(participant_id, digest, np.asarray(vector, dtype=DTYPE).tobytes())
-    return np.asarray(vector, dtype=DTYPE).astype(np.float64)
+    data = to_bytes(vector)
+    _keep(participant_id, digest, data)
+    return from_bytes(data)  # as kept, so the first match and the next compare alike
 
 
 def forget(participant_id: int) -> None:

@@ -293,9 +293,15 @@ def test_back_from_the_camera_returns_to_the_pictures(at_selfie):
 def test_biometric_data_is_kept_only_while_needed_and_never_logged(app, at_selfie, caplog):
     caplog.set_level(logging.DEBUG)
     open_camera(at_selfie)
-    page = one_try(at_selfie, "obama")
+    frames_until(at_selfie, [facekit.selfie_frame("obama")], "liveness")
+    frames_until(at_selfie, facekit.head_turn_frames("obama"), "matching")
+    with app.app_context():  # the kept frame's embedding waits for the match in the visit...
+        assert db.session.scalars(select(KioskSession)).one().data["selfie"]["kept_embedding"]
+    page = at_selfie.post("/selfie/match", follow_redirects=True)
     assert main_attr(page, "data-step") == "balance"
     with app.app_context():
+        assert "kept_embedding" not in db.session.scalars(select(KioskSession)).one().data[
+            "selfie"]  # ...and no longer
         kept = db.session.scalars(select(Capture)).all()
         assert [c.kind for c in kept] == ["selfie"]  # the best frame, while the visit lasts
         image = kept[0].image

@@ -51,6 +51,16 @@ def distance(embedding: np.ndarray, other: np.ndarray) -> float:
     return float(np.linalg.norm(np.asarray(embedding) - np.asarray(other)))
 
 
+def to_bytes(embedding: np.ndarray) -> bytes:
+    """Return an embedding as 128 little-endian float32s (512 bytes), to keep it."""
+    return np.asarray(embedding, dtype="<f4").tobytes()
+
+
+def from_bytes(data: bytes) -> np.ndarray:
+    """Return the embedding kept by to_bytes."""
+    return np.frombuffer(data, dtype="<f4").astype(np.float64)
+
+
 def reference_embedding(image: np.ndarray) -> np.ndarray | None:
     """Return the embedding of the largest face in a reference photo, or None without a face."""
     longest = max(image.shape[:2])

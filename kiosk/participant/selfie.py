@@ -8,10 +8,12 @@ tries are counted in the visit, never against the participant's account.
 The browser owns the camera (static/js/camera.js) and posts a JPEG frame a few times a second to
 /selfie/frame; each answer is the one piece of advice to show and speak. Frames are analysed in
 memory; the best good frame is kept until the visit ends (kiosk/captures.py); the claim keeps only
-the decision, the distance and the time.
+the decision, the distance and the time. The head turn is judged over the sequence of frames
+(kiosk/biometrics/liveness.py); the reference photo's embedding is kept (kiosk/references.py).
 """
 from __future__ import annotations
 
+import base64
 import time
 from statistics import median
 
@@ -29,7 +31,9 @@ from kiosk.biometrics import (
     decode_jpeg,
     distance,
     embed,
+    from_bytes,
     match,
+    to_bytes,
 )
 from kiosk.biometrics.liveness import geometry
 from kiosk.core import get_core
@@ -89,7 +93,7 @@ def _open_camera(row, state: dict, retry: str | None = None) -> None:
     # Soft advice (glasses, eyes) is shown but counts towards the photo: the match decides.
     steady = Steady(good=(Advice.GOOD, *sorted(SOFT_ADVICE)))
     state.update(phase="camera", steady=steady.to_dict(), yaws=[], best=None, best_face=None,
-                 turn=None, advice=None, retry=retry, frames=0)
+                 kept_embedding=None, turn=None, advice=None, retry=retry, frames=0)
     captures.forget(row.id, captures.SELFIE)
     _save(row, state)
 
@@ -277,12 +281,25 @@ def _liveness_frame(row, state: dict, frame, report: FrameReport) -> float:
 
 
 def _distance_from_kept(row, state: dict, frame, report: FrameReport) -> float | None:
-    """How far the first turned face is from the kept frame's face (two embeddings, once a try)."""
+    """How far the first turned face is from the kept frame's face (two embeddings, once a try).
+
+    The kept frame's embedding then waits in the visit, like the kept frame itself, for the match.
+    """
     kept = captures.kept(row.id, captures.SELFIE)
     image = decode_jpeg(kept.image) if kept is not None else None
     if image is None or not state.get("best_face"):
         return None
-    return distance(embed(frame, report), embed(image, state["best_face"]))
+    selfie = embed(image, state["best_face"])
+    state["kept_embedding"] = base64.b64encode(to_bytes(selfie)).decode("ascii")
+    return distance(embed(frame, report), selfie)
+
+
+def _kept_embedding(state: dict, image: bytes):
+    """The kept frame's embedding: made for the head turn's face check, or made now."""
+    if state.get("kept_embedding"):
+        return from_bytes(base64.b64decode(state["kept_embedding"]))
+    frame = decode_jpeg(image)
+    return embed(frame, state["best_face"]) if frame is not None else None
 
 
 @bp.post("/selfie/match")
@@ -293,8 +310,8 @@ def selfie_match():
     if row.participant_id is None or state.get("phase") != "matching":
         return go("selfie")
     kept = captures.kept(row.id, captures.SELFIE)
-    frame = decode_jpeg(kept.image) if kept else None
-    if frame is None or not state.get("best_face"):
+    selfie = _kept_embedding(state, kept.image) if kept and state.get("best_face") else None
+    if selfie is None:
         _retry(row, state, "lost")
         db.session.commit()
         return go("selfie")
@@ -308,7 +325,7 @@ def selfie_match():
         _call_staff(row, state, "no_photo")
         db.session.commit()
         return go("selfie")
-    result = match(embed(frame, state["best_face"]), wanted)
+    result = match(selfie, wanted)
     if result.decision == "accepted":
         return _accepted(row, state, {"by": "selfie", "decision": result.decision,
                                       "distance": round(result.distance, 3)})
