@@ -286,3 +286,18 @@ class AuditEntry(db.Model):
     help_request_id: Mapped[int | None]
     claim_number: Mapped[str | None] = mapped_column(String(12))
     detail: Mapped[str | None] = mapped_column(String(300))
+
+
+class ReferenceEmbedding(db.Model):
+    """The face embedding of a participant's reference photo, so a match only compares.
+
+    As sensitive as the photo: it is deleted with the participant's record and replaced when the
+    photo changes (photo_sha256 no longer matches). Never logged, never in a URL, never sent to a
+    browser.
+    """
+
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("participant.id", ondelete="CASCADE"), primary_key=True)
+    photo_sha256: Mapped[str] = mapped_column(String(64))
+    embedding: Mapped[bytes] = mapped_column(LargeBinary)  # 128 little-endian float32
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

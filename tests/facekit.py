@@ -133,6 +133,33 @@ def turned(name: str, amount: float = 0.45) -> np.ndarray:
     return _place(_turned_crop(name, amount), 0.35, 0, 0)
 
 
+def mirrored(frame: np.ndarray) -> np.ndarray:
+    """The frame flipped left to right: a mirrored copy of a photo shown to the camera."""
+    return cv2.flip(frame, 1)
+
+
+def _aligned_crop(crop: np.ndarray, points: np.ndarray, name: str) -> np.ndarray:
+    """Warp a crop so its eye corners land on `name`'s eye corners (size, place and tilt)."""
+    target_crop, target = _portrait(name)
+    matrix, _ = cv2.estimateAffinePartial2D(points[0:4].astype(np.float32),
+                                            target[0:4].astype(np.float32))
+    height, width = target_crop.shape[:2]
+    return cv2.warpAffine(crop, matrix, (width, height), borderValue=BACKGROUND)
+
+
+def impostor_turned(name: str, impostor: str, amount: float) -> np.ndarray:
+    """`impostor`'s head turned by `amount`, scaled and placed with its eyes on `name`'s eyes."""
+    return _place(_aligned_crop(_turned_crop(impostor, amount), _portrait(impostor)[1], name),
+                  0.35, 0, 0)
+
+
+def impostor_turn_frames(name: str, impostor: str, amount: float = 0.45,
+                         steps: int = 6) -> list[np.ndarray]:
+    """A slow turn by someone else, lined up with the participant's face, then back to them."""
+    turn = [impostor_turned(name, impostor, amount * (i + 1) / steps) for i in range(steps)]
+    return turn + turn[::-1] + [selfie_frame(name)] * 4
+
+
 def _swung(frame: np.ndarray, degrees: float) -> np.ndarray:
     """The frame as a flat photo rotated about its vertical axis, seen in perspective."""
     height, width = frame.shape[:2]
@@ -165,10 +192,13 @@ def photo_attack_frames(name: str, degrees: float = 35, steps: int = 6,
 
 
 def selfie_video(name: str, fps: int = 15, is_dark: bool = False) -> list[np.ndarray]:
-    """A looping fake-camera clip: ~1.5 s facing the screen, a slow turn and back, ~1 s facing."""
+    """A looping fake-camera clip: ~1.5 s facing the screen, a slow turn (1.5 s out, 0.5 s held,
+    1.5 s back: 0.1 eye distances between two of the kiosk's ~3 frames a second), ~1 s facing."""
     frontal = selfie_frame(name)
-    turn = [turned(name, 0.45 * (i + 1) / 8) for i in range(8)]
-    frames = [frontal] * int(1.5 * fps) + turn + [turn[-1]] * 4 + turn[::-1] + [frontal] * fps
+    steps = int(1.5 * fps)
+    turn = [turned(name, 0.45 * (i + 1) / steps) for i in range(steps)]
+    held = [turn[-1]] * (fps // 2)
+    frames = [frontal] * int(1.5 * fps) + turn + held + turn[::-1] + [frontal] * fps
     return [dark(f) for f in frames] if is_dark else frames
 
 

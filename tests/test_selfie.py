@@ -5,10 +5,19 @@ import logging
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from kiosk.extensions import db
-from kiosk.models import Capture, Claim, HelpRequest, KioskSession, Participant, StepEvent, utcnow
+from kiosk.models import (
+    Capture,
+    Claim,
+    HelpRequest,
+    KioskSession,
+    Participant,
+    ReferenceEmbedding,
+    StepEvent,
+    utcnow,
+)
 from tests import facekit
 from tests.helpers import (
     FIXTURES,
@@ -22,6 +31,15 @@ from tests.helpers import (
 )
 
 WHO = "age56"
+FRAME_SECONDS = 0.3  # camera.js: an answer, then 250 ms, then the next frame
+
+
+@pytest.fixture(autouse=True)
+def camera_clock(monkeypatch):
+    """Let each frame arrive FRAME_SECONDS after the one before, as from the kiosk's camera."""
+    ticks = iter(range(1_000_000))
+    monkeypatch.setattr("kiosk.participant.selfie.clock",
+                        lambda: 1_800_000_000 + FRAME_SECONDS * next(ticks), raising=False)
 
 
 def give_photo(app, key: str = WHO, photo: str | None = "obama2.jpg") -> None:
@@ -119,6 +137,46 @@ def test_a_photo_swung_in_front_of_the_camera_does_not_pass_the_head_turn(app, a
               for i in range(70)}
     assert "matching" not in states
     assert "retry_turn" in outcomes(app)  # the try ran out: the camera opens again with advice
+
+
+def post_all(client, frames) -> list[str]:
+    """Post each frame once; return the states the kiosk answered."""
+    return [post_frame(client, "/selfie/frame", frame)["state"] for frame in frames]
+
+
+@pytest.mark.parametrize("name", ["obama2", "biden"])  # their mirror images move the yaw 0.27, 0.16
+def test_a_photo_then_its_mirror_image_then_the_photo_again_is_not_a_head_turn(
+        app, at_selfie, name):
+    open_camera(at_selfie)
+    photo = facekit.selfie_frame(name)
+    frames_until(at_selfie, [photo], "liveness")
+    states = post_all(at_selfie, [facekit.mirrored(photo), photo, photo])
+    assert "matching" not in states and states[0] == "camera"  # the try ends at the jump
+    assert "liveness_jump" in outcomes(app) and "retry_turn" in outcomes(app)
+
+
+def test_another_persons_turned_face_shown_for_a_moment_is_not_a_head_turn(app, at_selfie):
+    open_camera(at_selfie)
+    frames_until(at_selfie, [facekit.selfie_frame("obama")], "liveness")
+    states = post_all(at_selfie, [facekit.turned("biden", 0.3), facekit.selfie_frame("obama")])
+    assert "matching" not in states and "liveness_jump" in outcomes(app)
+
+
+def test_someone_else_turning_in_line_with_the_participants_photo_is_not_their_head_turn(
+        app, at_selfie):
+    # Eyes scaled and placed on the participant's, so only the faces themselves differ.
+    open_camera(at_selfie)
+    frames_until(at_selfie, [facekit.selfie_frame("obama")], "liveness")
+    states = post_all(at_selfie, facekit.impostor_turn_frames("obama", "grace_hopper"))
+    assert "matching" not in states and "liveness_other_face" in outcomes(app)
+
+
+def test_a_head_turned_all_at_once_between_two_frames_is_not_a_slow_turn(app, at_selfie):
+    open_camera(at_selfie)
+    photo = facekit.selfie_frame("obama")
+    frames_until(at_selfie, [photo], "liveness")
+    states = post_all(at_selfie, [facekit.turned("obama", 0.45)] * 2 + [photo] * 2)
+    assert "matching" not in states and "liveness_jump" in outcomes(app)
 
 
 def test_GIVEN_another_person_WHEN_the_tries_run_out_THEN_staff_are_called_and_nothing_is_locked(
@@ -235,9 +293,15 @@ def test_back_from_the_camera_returns_to_the_pictures(at_selfie):
 def test_biometric_data_is_kept_only_while_needed_and_never_logged(app, at_selfie, caplog):
     caplog.set_level(logging.DEBUG)
     open_camera(at_selfie)
-    page = one_try(at_selfie, "obama")
+    frames_until(at_selfie, [facekit.selfie_frame("obama")], "liveness")
+    frames_until(at_selfie, facekit.head_turn_frames("obama"), "matching")
+    with app.app_context():  # the kept frame's embedding waits for the match in the visit...
+        assert db.session.scalars(select(KioskSession)).one().data["selfie"]["kept_embedding"]
+    page = at_selfie.post("/selfie/match", follow_redirects=True)
     assert main_attr(page, "data-step") == "balance"
     with app.app_context():
+        assert "kept_embedding" not in db.session.scalars(select(KioskSession)).one().data[
+            "selfie"]  # ...and no longer
         kept = db.session.scalars(select(Capture)).all()
         assert [c.kind for c in kept] == ["selfie"]  # the best frame, while the visit lasts
         image = kept[0].image
@@ -258,6 +322,46 @@ def test_biometric_data_is_kept_only_while_needed_and_never_logged(app, at_selfi
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert image[:64].hex() not in logged.replace(" ", "")
     assert "\xff\xd8" not in logged and "distance" not in logged
+
+
+def test_the_reference_photo_is_embedded_once_until_it_changes_and_goes_with_the_participant(
+        app, at_selfie, monkeypatch, caplog):
+    from kiosk import references
+
+    caplog.set_level(logging.DEBUG)
+    computed = []
+    embed_photo = references.reference_embedding
+    monkeypatch.setattr(references, "reference_embedding",
+                        lambda image: computed.append(1) or embed_photo(image))
+    open_camera(at_selfie)
+    post_frame(at_selfie, "/selfie/frame", facekit.selfie_frame("biden"))
+    assert len(computed) == 1  # with the first frame, before any match
+    for _ in range(2):  # two tries that do not match, then another visit: no new embedding
+        assert main_attr(one_try(at_selfie, "biden"), "data-state") == "camera"
+    start(at_selfie)
+    identify(at_selfie, person(WHO).kpj, person(WHO).birth_date)
+    open_camera(at_selfie)
+    assert main_attr(one_try(at_selfie, "obama"), "data-step") == "balance"
+    assert len(computed) == 1
+    with app.app_context():
+        kept = db.session.scalars(select(ReferenceEmbedding)).one()
+        assert len(kept.embedding) == 128 * 4 and len(kept.photo_sha256) == 64
+        vector = kept.embedding
+    give_photo(app, photo="biden.jpg")  # a new photo on the record: embedded again
+    start(at_selfie)
+    identify(at_selfie, person(WHO).kpj, person(WHO).birth_date)
+    open_camera(at_selfie)
+    assert main_attr(one_try(at_selfie, "obama"), "data-state") == "camera"  # not biden
+    assert len(computed) == 2
+    with app.app_context():
+        assert db.session.scalars(select(ReferenceEmbedding)).one().embedding != vector
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert vector[:32].hex() not in logged.replace(" ", "")
+    start(at_selfie)  # the participant's record goes: the embedding goes with it
+    with app.app_context():
+        db.session.execute(delete(Participant).where(Participant.kpj == person(WHO).kpj))
+        db.session.commit()
+        assert db.session.scalar(select(func.count()).select_from(ReferenceEmbedding)) == 0
 
 
 def test_a_retention_period_keeps_the_selfie_that_long_and_purge_deletes_it(app, at_selfie):

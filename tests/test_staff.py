@@ -390,7 +390,8 @@ def test_the_heartbeat_reports_devices_and_keeps_no_visit_alive(staff):
     kiosk.post("/heartbeat", data={"camera": "seen", "speech": "<script>"})
     with staff.app_context():
         row = db.session.get(Kiosk, "K01")
-        assert row.devices == {"camera": "seen", "speech": "unknown"}
+        assert row.devices == {"camera": "seen", "speech": "unknown", "printer": "ok",
+                               "printer_problems": []}  # the simulated printer, asked now
         assert row.last_heartbeat is not None
         assert db.session.scalars(select(KioskSession.updated_at)).one() == before
     board = html(sign_in(staff).get("/staff/"))
@@ -445,3 +446,42 @@ def test_staff_commands_add_list_and_refuse_bad_input(app, runner):
     with app.app_context():
         stored = db.session.scalars(select(auth.StaffMember.password_hash)).one()
     assert stored.startswith("$argon2id$") and PASSWORD not in stored
+
+
+def test_a_receipt_that_did_not_print_is_reprinted_from_the_board(staff):
+    from pathlib import Path
+
+    from hardware.printer import FAULT_FILE
+
+    folder = Path(staff.instance_path) / "receipts"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / FAULT_FILE).write_text("paper_out")
+    kiosk = staff.test_client()
+    claim_whole(kiosk, person("age56"))
+    assert kiosk.post("/receipt/print").get_json()["state"] == "printer-error"
+    with staff.app_context():
+        number = db.session.scalars(select(Claim.number)).one()
+    sari = sign_in(staff)
+    board = html(sari.get("/staff/"))
+    assert re.search(r'data-help="\d+" data-reason="printer"', board)
+    assert f'data-claim="{number}"' in board and 'data-action="reprint"' in board
+    still_out = html(sari.post(f"/staff/claims/{number}/reprint", follow_redirects=True))
+    assert "belum tercetak" in still_out and "out of paper" in still_out
+    (folder / FAULT_FILE).unlink()  # staff put paper in
+    printed = html(sari.post(f"/staff/claims/{number}/reprint", follow_redirects=True))
+    assert "dicetak ulang" in printed
+    assert f'data-claim="{number}"' not in html(sari.get("/staff/board"))
+    assert any(number in path.name for path in folder.glob("*.bin"))
+    assert audit_actions(staff).count("reprint") == 2
+
+
+def test_devices_check_reads_the_camera_the_heartbeat_reported(staff, runner):
+    kiosk = staff.test_client()
+    kiosk.post("/heartbeat", data={"camera": "missing", "speech": "ok"})
+    result = runner.invoke(args=["devices", "check", "K01"])
+    assert "FAIL  camera" in result.output and "missing" in result.output
+    kiosk.post("/heartbeat", data={"camera": "seen", "speech": "ok"})
+    result = runner.invoke(args=["devices", "check", "K01"])
+    assert "PASS  camera" in result.output
+    with staff.app_context():
+        assert db.session.get(Kiosk, "K01").devices["printer"] in ("ok", "unknown")

@@ -183,8 +183,12 @@ def _glasses(gray: np.ndarray, points: np.ndarray, eye_distance: float) -> float
     return float(edges / (region.std() + 1.0))
 
 
-def analyse(frame: np.ndarray) -> FrameReport:
-    """Judge one BGR camera frame and choose the single most important advice."""
+def analyse(frame: np.ndarray, eyes: bool = True) -> FrameReport:
+    """Judge one BGR camera frame and choose the single most important advice.
+
+    eyes=False skips the eye and glasses checks (a third of the time), for frames that only need
+    where the face is and how it is turned (the head turn).
+    """
     gray = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
     height, width = gray.shape
     rects = detect_faces(gray)
@@ -207,9 +211,8 @@ def analyse(frame: np.ndarray) -> FrameReport:
     points = np.array([(p.x, p.y) for p in shape.parts()], dtype=np.float64)
     yaw, roll = pose(points)
     eye_distance = float(np.linalg.norm(points[0:2].mean(axis=0) - points[2:4].mean(axis=0)))
-    eyes_found = _eyes_found(gray, points, eye_distance)
-    bridge = _glasses(gray, points, eye_distance)
-    glasses = bridge > GLASSES_BRIDGE
+    eyes_found = _eyes_found(gray, points, eye_distance) if eyes else None
+    glasses = _glasses(gray, points, eye_distance) > GLASSES_BRIDGE if eyes else None
     size = w / width
     offset = ((x + w / 2) / width - 0.5, (y + h / 2) / height - 0.5)
 

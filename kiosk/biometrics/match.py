@@ -10,6 +10,7 @@ sends to staff rather than rejecting.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -39,10 +40,25 @@ def _descriptor(image: np.ndarray, rect) -> np.ndarray:
         return np.array(models.face_encoder().compute_face_descriptor(rgb, shape))
 
 
-def embed(frame: np.ndarray, report: FrameReport) -> np.ndarray:
-    """Return the embedding of the face the report found in this frame."""
-    x, y, w, h = report.face
+def embed(frame: np.ndarray, face: FrameReport | Sequence[int]) -> np.ndarray:
+    """Return the embedding of the face a report found, or of the face in box x, y, w, h."""
+    x, y, w, h = (int(v) for v in (face.face if isinstance(face, FrameReport) else face))
     return _descriptor(frame, dlib.rectangle(x, y, x + w, y + h))
+
+
+def distance(embedding: np.ndarray, other: np.ndarray) -> float:
+    """Return the distance between two embeddings (dlib's: Euclidean)."""
+    return float(np.linalg.norm(np.asarray(embedding) - np.asarray(other)))
+
+
+def to_bytes(embedding: np.ndarray) -> bytes:
+    """Return an embedding as 128 little-endian float32s (512 bytes), to keep it."""
+    return np.asarray(embedding, dtype="<f4").tobytes()
+
+
+def from_bytes(data: bytes) -> np.ndarray:
+    """Return the embedding kept by to_bytes."""
+    return np.frombuffer(data, dtype="<f4").astype(np.float64)
 
 
 def reference_embedding(image: np.ndarray) -> np.ndarray | None:
@@ -60,9 +76,9 @@ def reference_embedding(image: np.ndarray) -> np.ndarray | None:
 
 def match(embedding: np.ndarray, reference: np.ndarray) -> MatchResult:
     """Compare a selfie's embedding with the reference photo's."""
-    distance = float(np.linalg.norm(np.asarray(embedding) - np.asarray(reference)))
-    if distance < ACCEPT_BELOW:
-        return MatchResult(distance, "accepted")
-    if distance > REJECT_ABOVE:
-        return MatchResult(distance, "rejected")
-    return MatchResult(distance, "uncertain")
+    apart = distance(embedding, reference)
+    if apart < ACCEPT_BELOW:
+        return MatchResult(apart, "accepted")
+    if apart > REJECT_ABOVE:
+        return MatchResult(apart, "rejected")
+    return MatchResult(apart, "uncertain")

@@ -11,7 +11,7 @@ import time
 
 from flask import abort, g, redirect, request, session, url_for
 
-from kiosk import visits
+from kiosk import receipts, visits
 from kiosk.extensions import db, limiter
 from kiosk.models import Kiosk, StaffMember, utcnow
 from kiosk.participant import bp
@@ -36,6 +36,10 @@ def heartbeat():
     for device, allowed in DEVICE_STATES.items():
         value = request.form.get(device, "unknown")
         states[device] = value if value in allowed else "unknown"
+    # The printer is asked by the server (it may be on the network, not in the browser).
+    printer = receipts.printer_status(kiosk)
+    states["printer"] = printer["printer"]
+    states["printer_problems"] = printer["problems"]
     kiosk.devices = states
     kiosk.last_heartbeat = utcnow()
     db.session.commit()

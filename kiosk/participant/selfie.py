@@ -8,16 +8,19 @@ tries are counted in the visit, never against the participant's account.
 The browser owns the camera (static/js/camera.js) and posts a JPEG frame a few times a second to
 /selfie/frame; each answer is the one piece of advice to show and speak. Frames are analysed in
 memory; the best good frame is kept until the visit ends (kiosk/captures.py); the claim keeps only
-the decision, the distance and the time.
+the decision, the distance and the time. The head turn is judged over the sequence of frames
+(kiosk/biometrics/liveness.py); the reference photo's embedding is kept (kiosk/references.py).
 """
 from __future__ import annotations
 
+import base64
+import time
 from statistics import median
 
 from flask import current_app, g, jsonify, request, url_for
 from flask_babel import gettext as _
 
-from kiosk import captures, visits
+from kiosk import captures, references, visits
 from kiosk.biometrics import (
     CAMERA_MAX_SIDE,
     SOFT_ADVICE,
@@ -27,10 +30,13 @@ from kiosk.biometrics import (
     Steady,
     analyse,
     decode_jpeg,
+    distance,
     embed,
+    from_bytes,
     match,
-    reference_embedding,
+    to_bytes,
 )
+from kiosk.biometrics.liveness import geometry
 from kiosk.core import get_core
 from kiosk.extensions import db, limiter
 from kiosk.models import utcnow
@@ -52,6 +58,10 @@ from kiosk.voice.prompts import SELFIE_ADVICE, SELFIE_RETRY, SELFIE_STAFF_WHY, S
 FRAME_MAX_BYTES = 2_000_000  # a 1280x720 JPEG is ~150 kB; anything far larger is not a frame
 BASELINE_FRAMES = 12  # the good frames whose head angle is the participant's own "straight"
 CAMERA_MAX_FRAMES = 120  # about 30 s with a face in view but no steady good picture: a try
+# A frame replaces the kept one only when clearly better: each replacement writes a JPEG of
+# ~40 kB to the database, and a webcam's noise alone moves the quality by a few hundredths.
+KEEP_BETTER_BY = 0.05
+clock = time.time  # when a frame arrived: the head turn's pace (any process may serve the next)
 
 # Why the kiosk called a staff member to this step (their words: kiosk.voice.prompts).
 STAFF_WHY = tuple(SELFIE_STAFF_WHY)
@@ -94,8 +104,8 @@ def _open_camera(row, state: dict, retry: str | None = None) -> None:
     """Start a (new) try: fresh advice smoothing, no kept frame."""
     # Soft advice (glasses, eyes) is shown but counts towards the photo: the match decides.
     steady = Steady(good=(Advice.GOOD, *sorted(SOFT_ADVICE)))
-    state.update(phase="camera", steady=steady.to_dict(), yaws=[], best=None, turn=None,
-                 advice=None, retry=retry, frames=0)
+    state.update(phase="camera", steady=steady.to_dict(), yaws=[], best=None, best_face=None,
+                 kept_embedding=None, turn=None, advice=None, retry=retry, frames=0)
     captures.forget(row.id, captures.SELFIE)
     _save(row, state)
 
@@ -214,26 +224,34 @@ def selfie_frame():
     frame = decode_jpeg(data, largest=CAMERA_MAX_SIDE)
     if frame is None:
         return _answer(state, status=400)
-    report = analyse(frame)
+    # The head turn needs the face and its angle only, not the eye and glasses checks.
+    report = analyse(frame, eyes=state["phase"] == "camera")
     if state["phase"] == "camera":
         progress = _camera_frame(row, state, report, data)
     else:
-        progress = _liveness_frame(row, state, report)
+        progress = _liveness_frame(row, state, frame, report)
     _save(row, state)
+    # Answer before the commit: afterwards the visit's row would be read again for its language.
+    answer = _answer(state, progress)
     db.session.commit()
-    return _answer(state, progress)
+    return answer
 
 
 def _camera_frame(row, state: dict, report: FrameReport, jpeg: bytes) -> float:
+    if not state.get("reference_ready"):
+        # While the participant settles in front of the camera, not when they tap or wait for
+        # the match: embed the reference photo (kept, so once per participant and photo).
+        references.embedding(row.participant_id, get_core().reference_photo(row.participant_id))
+        state["reference_ready"] = True
     steady = Steady.from_dict(state["steady"])
     shown, progress, ready = steady.update(report)
     state["steady"] = steady.to_dict()
     _show_advice(row, state, str(shown))
     if report.usable:
         state["yaws"] = (state.get("yaws") or [])[-(BASELINE_FRAMES - 1):] + [report.yaw]
-        if state.get("best") is None or report.quality > state["best"]:
+        if state.get("best") is None or report.quality > state["best"] + KEEP_BETTER_BY:
             captures.keep(row.id, captures.SELFIE, jpeg, report.quality)
-            state["best"] = report.quality
+            state["best"], state["best_face"] = report.quality, list(report.face)
     if report.advice != Advice.NO_FACE:
         state["frames"] = state.get("frames", 0) + 1
         if state["frames"] > CAMERA_MAX_FRAMES:  # advice shown all along did not help: a try
@@ -241,15 +259,18 @@ def _camera_frame(row, state: dict, report: FrameReport, jpeg: bytes) -> float:
             return 0.0
     if ready and state.get("best") is not None:
         state["phase"] = "liveness"
-        state["turn"] = HeadTurn(baseline=median(state["yaws"])).to_dict()
+        # The turn starts from this frame's face: a picture swapped in next is a jump.
+        state["turn"] = HeadTurn(baseline=median(state["yaws"]), last=geometry(report)).to_dict()
         visits.record_event(row, "selfie", "steady")
         return 0.0
     return progress
 
 
-def _liveness_frame(row, state: dict, report: FrameReport) -> float:
+def _liveness_frame(row, state: dict, frame, report: FrameReport) -> float:
     turn = HeadTurn.from_dict(state["turn"])
-    status = turn.update(report)
+    status = turn.update(report, clock())
+    if turn.needs_face_check:
+        status = turn.same_face(_distance_from_kept(row, state, frame, report))
     state["turn"] = turn.to_dict()
     if report.advice in (Advice.NO_FACE, Advice.MANY_FACES):
         _show_advice(row, state, str(report.advice))
@@ -260,9 +281,32 @@ def _liveness_frame(row, state: dict, report: FrameReport) -> float:
         visits.record_event(row, "selfie", "turned")
         return 1.0
     if status == "failed":
+        visits.record_event(row, "selfie", f"liveness_{turn.reason}")
         _retry(row, state, "turn")
         return 0.0
     return 0.5 if status == "turned" else 0.0
+
+
+def _distance_from_kept(row, state: dict, frame, report: FrameReport) -> float | None:
+    """How far the first turned face is from the kept frame's face (two embeddings, once a try).
+
+    The kept frame's embedding then waits in the visit, like the kept frame itself, for the match.
+    """
+    kept = captures.kept(row.id, captures.SELFIE)
+    image = decode_jpeg(kept.image) if kept is not None else None
+    if image is None or not state.get("best_face"):
+        return None
+    selfie = embed(image, state["best_face"])
+    state["kept_embedding"] = base64.b64encode(to_bytes(selfie)).decode("ascii")
+    return distance(embed(frame, report), selfie)
+
+
+def _kept_embedding(state: dict, image: bytes):
+    """The kept frame's embedding: made for the head turn's face check, or made now."""
+    if state.get("kept_embedding"):
+        return from_bytes(base64.b64decode(state["kept_embedding"]))
+    frame = decode_jpeg(image)
+    return embed(frame, state["best_face"]) if frame is not None else None
 
 
 @bp.post("/selfie/match")
@@ -273,9 +317,8 @@ def selfie_match():
     if row.participant_id is None or state.get("phase") != "matching":
         return go("selfie")
     kept = captures.kept(row.id, captures.SELFIE)
-    frame = decode_jpeg(kept.image) if kept else None
-    report = analyse(frame) if frame is not None else None
-    if report is None or report.landmarks is None:
+    selfie = _kept_embedding(state, kept.image) if kept and state.get("best_face") else None
+    if selfie is None:
         _retry(row, state, "lost")
         db.session.commit()
         return go("selfie")
@@ -284,13 +327,12 @@ def selfie_match():
     if reference is None and current_app.config["DEMO"]:
         core.enrol_demo_photo(row.participant_id, kept.image)
         return _accepted(row, state, {"by": "demo_enrolment"})
-    reference_image = decode_jpeg(reference) if reference else None
-    wanted = reference_embedding(reference_image) if reference_image is not None else None
+    wanted = references.embedding(row.participant_id, reference)
     if wanted is None:
         _call_staff(row, state, "no_photo")
         db.session.commit()
         return go("selfie")
-    result = match(embed(frame, report), wanted)
+    result = match(selfie, wanted)
     if result.decision == "accepted":
         return _accepted(row, state, {"by": "selfie", "decision": result.decision,
                                       "distance": round(result.distance, 3)})

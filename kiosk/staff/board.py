@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
-from kiosk import htmx, visits
+from kiosk import htmx, receipts, visits
 from kiosk.extensions import db
 from kiosk.models import Claim, HelpRequest, Kiosk, KioskSession, OutboxMessage, utcnow
 from kiosk.staff import audit, bp
@@ -32,7 +32,7 @@ STEPS = {
     "status": "Cek status",
 }
 HEARTBEAT_LATE = timedelta(minutes=2)
-DEVICE_WORDS = {"ok": "baik", "seen": "terlihat", "missing": "tidak ada", "refused": "ditolak",
+DEVICE_WORDS = {"ok": "baik", "warning": "perlu perhatian", "fault": "rusak", "seen": "terlihat", "missing": "tidak ada", "refused": "ditolak",
                 "unplugged": "terputus", "error": "rusak", "failed": "gagal",
                 "paper-out": "kertas habis", "paper-low": "kertas hampir habis",
                 "cover-open": "tutup terbuka", "offline": "mati", "unknown": "belum tahu"}
@@ -49,6 +49,12 @@ def ago(then: datetime | None, now: datetime) -> str:
     return f"{minutes} mnt" if minutes < 60 else f"{minutes // 60} jam {minutes % 60} mnt"
 
 
+def _problems(devices: dict, name: str) -> str:
+    """A device's problems in words, e.g. the printer's "paper nearly out"."""
+    problems = devices.get(f"{name}_problems") or []
+    return f" ({', '.join(receipts.FAULT_TEXT.get(p, p) for p in problems)})" if problems else ""
+
+
 def board_data() -> dict:
     """Everything the board shows: never a participant's name or number."""
     now = utcnow()
@@ -63,8 +69,10 @@ def board_data() -> dict:
             "idle": ago(visit.updated_at, now) if visit else "-",
             "heartbeat": ago(kiosk.last_heartbeat, now),
             "late": kiosk.last_heartbeat is None or now - kiosk.last_heartbeat > HEARTBEAT_LATE,
-            "devices": [(name, DEVICE_WORDS.get(str(state), str(state)), state in ("ok", "seen"))
-                        for name, state in sorted(devices.items()) if name != "at"],
+            "devices": [(name, DEVICE_WORDS.get(str(state), str(state)) + _problems(devices, name),
+                         state in ("ok", "seen"))
+                        for name, state in sorted(devices.items())
+                        if not name.endswith("_problems")],
         })
     requests = []
     for call in db.session.scalars(select(HelpRequest).where(
@@ -77,6 +85,8 @@ def board_data() -> dict:
             "waited": ago(call.created_at, now), "staff_name": call.staff_name,
             "can_accept": call.reason in visits.IDENTITY_REASONS and visit is not None
             and visit.participant_id is not None and not visit.data.get("identity"),
+            "claim": (visit.data.get("claim") or {}).get("number") if visit is not None
+            and call.reason == "printer" else None,
         })
     return {
         "kiosks": kiosks, "requests": requests,
@@ -84,6 +94,11 @@ def board_data() -> dict:
             Claim.state == "needs_staff")),
         "outbox": db.session.scalar(select(func.count()).select_from(OutboxMessage).where(
             OutboxMessage.sent_at.is_(None))),
+        # Receipts owed to participants: the last print of these claims failed.
+        "unprinted": [{"number": claim.number, "kiosk": job.kiosk_id,
+                       "fault": receipts.FAULT_TEXT.get(job.fault, job.fault),
+                       "since": ago(job.created_at, now)}
+                      for claim, job in receipts.unprinted()],
     }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import abort, flash, make_response, redirect, request, url_for
 from sqlalchemy import select
 
-from kiosk import claims, htmx
+from kiosk import claims, htmx, receipts
 from kiosk.captures import DOCUMENT
 from kiosk.core import get_core
 from kiosk.extensions import db
@@ -108,3 +108,22 @@ def reject(number: str):
         flash("Tulis alasan penolakan di catatan.")
         return redirect(url_for("staff.claim_detail", number=number), code=303)
     return _decide(number, "rejected", f"{REJECT_REASONS[reason]}. {note}".strip())
+
+
+@bp.post("/claims/<number>/reprint")
+def reprint(number: str):
+    """Print a claim's receipt again on its kiosk's printer (a fault, a lost receipt)."""
+    try:
+        job = receipts.reprint(number)
+    except receipts.ReceiptError as exc:
+        flash(str(exc))
+        return redirect(url_for("staff.board"), code=303)
+    audit.record("reprint", kiosk_id=job.kiosk_id, claim_number=number,
+                 detail=job.state if job.fault is None else f"{job.state}: {job.fault}")
+    db.session.commit()
+    if job.state == receipts.PRINTED:
+        flash(f"Struk klaim {group_number(number)} dicetak ulang di kiosk {job.kiosk_id}.")
+    else:
+        flash(f"Struk klaim {group_number(number)} belum tercetak: "
+              f"{receipts.FAULT_TEXT.get(job.fault, job.fault)}.")
+    return redirect(url_for("staff.board"), code=303)

@@ -6,7 +6,16 @@ import json
 import numpy as np
 import pytest
 
-from kiosk.biometrics import Advice, HeadTurn, Steady, analyse, decode_jpeg, embed, match
+from kiosk.biometrics import (
+    Advice,
+    FrameReport,
+    HeadTurn,
+    Steady,
+    analyse,
+    decode_jpeg,
+    embed,
+    match,
+)
 from kiosk.biometrics import reference_embedding
 from tests import facekit
 
@@ -35,6 +44,14 @@ def test_each_degraded_variant_gets_its_advice(name, variant, advice):
 @pytest.mark.parametrize("name", CLEAN)
 def test_shaking_blurs_the_picture_and_the_advice_is_to_hold_still(name):
     assert analyse(facekit.blurred(facekit.selfie_frame(name))).advice == Advice.HOLD_STILL
+
+
+@pytest.mark.parametrize("name", facekit.PEOPLE)
+def test_the_head_turn_analysis_without_the_eye_checks_finds_the_same_face_and_angle(name):
+    frame = facekit.turned(name, 0.3)
+    full, quick = analyse(frame), analyse(frame, eyes=False)
+    assert (quick.face, quick.landmarks, quick.yaw) == (full.face, full.landmarks, full.yaw)
+    assert quick.eyes_found is None and quick.glasses is None
 
 
 def test_no_face_and_two_faces():
@@ -76,22 +93,122 @@ def test_steady_progress_steps_back_on_a_blip_and_restarts_when_the_face_is_lost
     assert steady.update("no-face")[1] == 0.0
 
 
+def _face(yaw: float, roll: float = 0.0, eyes: float = 90.0, at=(320.0, 200.0), faces: int = 1):
+    """A report whose 5 landmarks give this yaw ratio, tilt, eye distance and eye midpoint."""
+    corners = [(-eyes / 2 - 12, 0), (-eyes / 2 + 12, 0), (eyes / 2 - 12, 0), (eyes / 2 + 12, 0),
+               (yaw * eyes, 0.6 * eyes)]
+    turn = np.radians(roll)
+    rotation = np.array([[np.cos(turn), -np.sin(turn)], [np.sin(turn), np.cos(turn)]])
+    points = np.array(corners) @ rotation.T + np.array(at)
+    return FrameReport(advice=Advice.GOOD, face=(int(at[0] - eyes), int(at[1] - eyes), 200, 200),
+                       landmarks=tuple(map(tuple, points)), faces=faces, yaw=yaw)
+
+
+def _play(turn: HeadTurn, reports, start: float = 0.0, every: float = 0.3,
+          face_distance: float = 0.3) -> list[str]:
+    """Feed reports `every` seconds apart; answer the face check with `face_distance`."""
+    statuses = []
+    for i, report in enumerate(reports):
+        status = turn.update(report, start + i * every)
+        if turn.needs_face_check:
+            status = turn.same_face(face_distance)
+        statuses.append(status)
+    return statuses
+
+
+SLOW_TURN = [0.0, 0.0, 0.07, 0.12, 0.17, 0.2, 0.17, 0.12, 0.07, 0.02]
+
+
+def test_a_slow_turn_out_and_back_passes_and_survives_json_half_way():
+    turn = HeadTurn(baseline=0.0)
+    first = _play(turn, [_face(y) for y in SLOW_TURN[:5]])
+    assert first == ["waiting", "waiting", "turning", "turning", "turned"]
+    turn = HeadTurn.from_dict(json.loads(json.dumps(turn.to_dict())))
+    assert _play(turn, [_face(y) for y in SLOW_TURN[5:]], start=1.5)[-1] == "passed"
+
+
 @pytest.mark.parametrize("name", facekit.PEOPLE)
-def test_a_head_turn_passes_and_a_swung_photo_does_not(name):
+def test_the_synthetic_head_turn_passes_and_a_swung_photo_does_not(name):
     for frames, wanted in ((facekit.head_turn_frames(name), "passed"),
                            (facekit.photo_attack_frames(name), "waiting")):
         reports = [analyse(f) for f in frames]
         turn = HeadTurn(baseline=float(np.median([r.yaw for r in reports[:4]])))
-        assert [turn.update(r) for r in reports][-1] == wanted
+        assert _play(turn, reports)[-1] == wanted
 
 
-def test_a_head_turn_that_never_comes_fails_after_its_frames_and_survives_json():
+@pytest.mark.parametrize("name", facekit.PEOPLE)
+def test_a_photo_then_its_mirror_image_never_passes(name):
+    photo = facekit.selfie_frame(name)
+    reports = [analyse(f) for f in [photo] * 4 + [facekit.mirrored(photo), photo] * 3]
+    turn = HeadTurn(baseline=reports[0].yaw)
+    statuses = _play(turn, reports)
+    assert "passed" not in statuses
+    # Where the mirror image moves the angle past facing the screen, it is a jump.
+    if abs(reports[4].yaw - reports[0].yaw) > 0.06:
+        assert statuses[4] == "failed" and turn.reason == "jump"
+
+
+@pytest.mark.parametrize(("yaws", "reason"), [
+    ([0.0, 0.2], "jump"),  # turned between two frames
+    ([0.0, 0.1, 0.3], "jump"),  # a step of 0.2 on the way out
+    ([0.0, 0.08, 0.16, 0.2, -0.08], "flip"),  # to the other side without facing the screen
+])
+def test_a_turn_that_is_not_one_gradual_movement_fails(yaws, reason):
+    turn = HeadTurn(baseline=0.0)
+    assert _play(turn, [_face(y) for y in yaws])[-1] == "failed" and turn.reason == reason
+
+
+@pytest.mark.parametrize(("change", "value"), [("eyes", 120.0), ("at", (380.0, 200.0)),
+                                               ("roll", 12.0)])
+def test_a_face_that_changes_size_place_or_tilt_at_once_is_a_jump(change, value):
+    turn = HeadTurn(baseline=0.0)
+    assert _play(turn, [_face(0.0), _face(0.03, **{change: value})]) == ["waiting", "failed"]
+    assert turn.reason == "jump"
+
+
+def test_a_turn_may_end_quickly_but_another_face_at_the_turn_fails():
+    quick_back = [0.0, 0.07, 0.13, 0.18, 0.0]
+    assert _play(HeadTurn(baseline=0.0), [_face(y) for y in quick_back])[-1] == "passed"
+    turn = HeadTurn(baseline=0.0)
+    assert _play(turn, [_face(y) for y in quick_back], face_distance=0.8)[-2] == "failed"
+    assert turn.reason == "other_face"
+    unchecked = HeadTurn(baseline=0.0)
+    for i, yaw in enumerate(quick_back):
+        unchecked.update(_face(yaw), i * 0.3)
+    assert unchecked.status == "failed" and unchecked.reason == "other_face"
+
+
+@pytest.mark.parametrize(("every", "reason"), [(0.04, "fast"), (2.0, "slow")])
+def test_a_turn_in_an_implausible_time_fails(every, reason):
+    turn = HeadTurn(baseline=0.0)
+    assert _play(turn, [_face(y) for y in SLOW_TURN], every=every)[-1] == "failed"
+    assert turn.reason == reason
+
+
+def test_a_turn_seen_without_a_frame_between_is_not_counted_and_must_be_made_again():
+    turn = HeadTurn(baseline=0.0)
+    statuses = _play(turn, [_face(y) for y in (0.0, 0.05, 0.16, 0.2, 0.1, 0.0)])
+    assert statuses == ["waiting", "waiting", "waiting", "waiting", "waiting", "waiting"]
+    assert _play(turn, [_face(y) for y in SLOW_TURN[1:]], start=2.0)[-1] == "passed"
+
+
+def test_a_lost_face_restarts_the_turn_from_the_screen():
+    turn = HeadTurn(baseline=0.0)
+    lost = FrameReport(advice=Advice.NO_FACE)
+    statuses = _play(turn, [_face(0.0), _face(0.08), _face(0.16), lost, _face(0.16), _face(0.1),
+                            _face(0.0)])
+    assert statuses == ["waiting", "turning", "turned", "waiting", "waiting", "waiting",
+                        "waiting"]
+    assert _play(turn, [_face(y) for y in SLOW_TURN[1:]], start=3.0)[-1] == "passed"
+    assert HeadTurn(baseline=0.0).update(_face(0.0, faces=2), 0.0) == "waiting"
+
+
+def test_no_turn_fails_after_its_frames_or_its_time():
     turn = HeadTurn(baseline=0.0, max_frames=5)
-    statuses = [turn.update(0.01) for _ in range(5)]
-    assert statuses == ["waiting"] * 4 + ["failed"]
-    again = HeadTurn.from_dict(json.loads(json.dumps(HeadTurn(0.1).to_dict())))
-    assert again.update(None) == "waiting" and again.update(0.3) == "turned"
-    assert again.update(0.12) == "passed"
+    assert _play(turn, [_face(0.01)] * 5) == ["waiting"] * 4 + ["failed"]
+    assert turn.reason == "timeout"
+    slow = HeadTurn(baseline=0.0)
+    assert _play(slow, [_face(0.01)] * 3, every=20.0)[-1] == "failed"
 
 
 @pytest.fixture(scope="module")
