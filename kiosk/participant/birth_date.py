@@ -122,7 +122,7 @@ def _check_pair(chosen: date):
         visits.return_pair_try(row)
         return rest_with_staff(row)
     number = parse_participant_number(row.data["number"], today(), policy())
-    record = get_core().find_participant(number)
+    record = get_core().find_participant(number, chosen)
     if record is not None and record.birth_date == chosen:
         db.session.delete(mark)
         visits.return_pair_try(row)
