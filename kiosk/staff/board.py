@@ -84,7 +84,16 @@ def board_data() -> dict:
             Claim.state == "needs_staff")),
         "outbox": db.session.scalar(select(func.count()).select_from(OutboxMessage).where(
             OutboxMessage.sent_at.is_(None))),
+        # Messages the core keeps refusing or cannot take: never dropped, shown until they go.
+        "outbox_failing": _failing_messages(now),
     }
+
+
+def _failing_messages(now: datetime) -> list[dict]:
+    from kiosk.core import outbox
+
+    return [dict(row, waited=ago(row["since"], now))
+            for row in outbox.pending_summary(limit=10)["failing"]]
 
 
 @bp.get("/")
