@@ -6,7 +6,7 @@ outbox sender) delivers.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from flask import current_app
@@ -55,6 +55,32 @@ class ParticipantRecord:
             balance=self.balance, partial_taken=self.partial_taken,
             claim_in_progress=bool(self.open_claims),
         )
+
+
+def record_to_json(record: ParticipantRecord) -> dict:
+    """The record as JSON, for the visit to keep while the core may go away (see record_from_json)."""
+    data = asdict(record)
+    for name in ("birth_date", "membership_start", "employment_end", "partial_taken"):
+        data[name] = data[name].isoformat() if data[name] else None
+    data["employment_status"] = record.employment_status.value
+    data["open_claims"] = [dict(claim, expected_payment_date=claim["expected_payment_date"]
+                                .isoformat() if claim["expected_payment_date"] else None)
+                           for claim in data["open_claims"]]
+    return data
+
+
+def record_from_json(data: dict) -> ParticipantRecord:
+    """The record record_to_json kept."""
+    day = lambda raw: date.fromisoformat(raw) if raw else None  # noqa: E731
+    return ParticipantRecord(**{
+        **data,
+        "birth_date": day(data["birth_date"]), "membership_start": day(data["membership_start"]),
+        "employment_end": day(data["employment_end"]), "partial_taken": day(data["partial_taken"]),
+        "employment_status": EmploymentStatus(data["employment_status"]),
+        "contributions": tuple(tuple(pair) for pair in data["contributions"]),
+        "open_claims": tuple(OpenClaim(**dict(claim, expected_payment_date=day(
+            claim["expected_payment_date"]))) for claim in data["open_claims"]),
+    })
 
 
 @dataclass(frozen=True)
