@@ -14,9 +14,10 @@ from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
-from kiosk.core import ClaimDraft, ClaimReceipt, OpenClaim, get_core
+from kiosk.core import ClaimDraft, ClaimReceipt, CoreError, OpenClaim, get_core
 from kiosk.extensions import db
-from kiosk.jht import ClaimState, make_claim_number, transition
+from kiosk.jht import OPEN_CLAIM_STATES, ClaimState, make_claim_number, transition
+from kiosk.jht.claims import ALLOWED_TRANSITIONS
 from kiosk.models import Claim, Kiosk, OutboxMessage, utcnow
 
 # A new mobile number becomes the participant's own once the claim is accepted: delivered to
@@ -52,6 +53,22 @@ def saved(key: str) -> Claim | None:
     return db.session.scalar(select(Claim).where(Claim.idempotency_key == key))
 
 
+def open_claims_now(participant_id: int) -> tuple[OpenClaim, ...]:
+    """The participant's open claims: the core's, or the branch's own while the core is away.
+
+    A claim is saved even when the core cannot be asked (the participant gets a receipt and the
+    outbox sends it later); the partial unique index still stops a second one at this branch.
+    """
+    try:
+        return get_core().open_claims(participant_id)
+    except CoreError:
+        rows = db.session.scalars(select(Claim).where(
+            Claim.participant_id == participant_id,
+            Claim.state.in_([state.value for state in OPEN_CLAIM_STATES])).order_by(Claim.id.desc()))
+        return tuple(OpenClaim(number=row.number, state=row.state, reason=row.reason,
+                               expected_payment_date=row.expected_payment_date) for row in rows)
+
+
 def save(draft: ClaimDraft) -> ClaimReceipt:
     """Save a claim and its outbox message together; the same draft twice makes one claim.
 
@@ -60,7 +77,7 @@ def save(draft: ClaimDraft) -> ClaimReceipt:
     existing = saved(draft.idempotency_key)
     if existing is not None:
         return _receipt(existing, created=False)
-    open_claims = get_core().open_claims(draft.participant_id)
+    open_claims = open_claims_now(draft.participant_id)
     if open_claims:
         raise ClaimInProgress(open_claims[0])
     # One UPDATE ... RETURNING takes the next number atomically, across processes too.
@@ -98,7 +115,7 @@ def save(draft: ClaimDraft) -> ClaimReceipt:
         existing = saved(draft.idempotency_key)
         if existing is not None:
             return _receipt(existing, created=False)
-        open_claims = get_core().open_claims(draft.participant_id)
+        open_claims = open_claims_now(draft.participant_id)
         if open_claims:
             raise ClaimInProgress(open_claims[0]) from None
         raise
@@ -116,3 +133,44 @@ def set_state(claim: Claim, new: ClaimState | str) -> Claim:
         get_core().update_phone(claim.participant_id, claim.new_phone)
         claim.new_phone = None
     return claim
+
+
+# --- the core's answers: delivery and decisions come back into the kiosk's record ------------------
+
+
+def _path(current: ClaimState, target: ClaimState) -> list[ClaimState]:
+    """The allowed steps from `current` to `target` (none if it cannot get there)."""
+    paths = {current: []}
+    frontier = [current]
+    while frontier:
+        state = frontier.pop(0)
+        if state == target:
+            return paths[state]
+        for following in sorted(ALLOWED_TRANSITIONS[state]):
+            if following not in paths:
+                paths[following] = paths[state] + [following]
+                frontier.append(following)
+    return []
+
+
+def follow_core(claim: Claim, core_state: ClaimState | str) -> bool:
+    """Bring the claim to the state the core reports, step by allowed step; tell if it moved.
+
+    A state the claim cannot reach (the core lags behind the branch, e.g. it still says
+    needs_staff after staff approved) changes nothing.
+    """
+    steps = _path(ClaimState(claim.state), ClaimState(core_state))
+    for step in steps:
+        set_state(claim, step)
+    return bool(steps)
+
+
+def record_delivery(claim: Claim, delivered_state: str) -> None:
+    """A claim.submitted message reached the core: queued becomes submitted (or what the core says).
+
+    A needs_staff claim stays needs_staff: its delivery is recorded on the outbox row only.
+    """
+    if claim.state == ClaimState.queued:
+        set_state(claim, ClaimState.needs_staff if delivered_state == ClaimState.needs_staff
+                  else ClaimState.submitted)
+    follow_core(claim, delivered_state)

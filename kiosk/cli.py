@@ -383,6 +383,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(voice_cli)
     app.cli.add_command(receipt_cli)
     app.cli.add_command(devices_cli)
+    app.cli.add_command(core_cli)
 
 
 # --- receipts ----------------------------------------------------------------------------------
@@ -453,3 +454,76 @@ def devices_check_command(kiosk_id: str | None) -> None:
         click.echo(f"{'PASS' if result.passed else 'FAIL'}  {result.device:<8} {result.detail}")
     if not all(result.passed for result in results):
         raise SystemExit(1)
+
+
+# --- core (the agency's core system: the outbox sender and the simulator) ----------------------
+
+core_cli = AppGroup("core", help="The link to the agency's core system: deliver, simulate.")
+
+
+def _pass_line(result) -> str:
+    return (f"sent {result.sent}, failed {result.failed}, waiting {result.waiting}, "
+            f"checked {result.checked}")
+
+
+@core_cli.command("sync")
+@click.option("--once", is_flag=True, help="Deliver what is due now, then exit.")
+@click.option("--interval", type=float, default=None,
+              help="Seconds between passes (default OUTBOX_INTERVAL_SECONDS).")
+def core_sync_command(once: bool, interval: float | None) -> None:
+    """Deliver the outbox to the core system (run as its own process in a branch)."""
+    import signal
+    import threading
+
+    from kiosk.core import outbox
+
+    with outbox.single_sender() as alone:
+        if not alone:
+            raise click.ClickException("Another sender is delivering this SQLite database's "
+                                       "outbox already; one box runs one sender.")
+        if once:
+            result = outbox.run_pass()
+            summary = outbox.pending_summary()
+            click.echo(f"{_pass_line(result)}; {summary['pending']} still to send "
+                       f"({summary['failing_count']} failing).")
+            return
+        stop = threading.Event()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(sig, lambda *_: stop.set())
+        click.echo("Delivering the outbox (Ctrl+C stops).")
+        outbox.run_forever(stop, interval)
+
+
+@core_cli.command("status")
+def core_status_command() -> None:
+    """Show how many messages wait for the core and which keep failing."""
+    from kiosk.core import outbox
+
+    summary = outbox.pending_summary(limit=50)
+    click.echo(f"{summary['pending']} message(s) to send, {summary['failing_count']} failing.")
+    for row in summary["failing"]:
+        click.echo(f"  #{row['id']} {row['kind']} {row['number'] or ''} tries {row['attempts']}: "
+                   f"{row['last_error']}")
+
+
+@core_cli.command("simulator")
+@click.option("--port", type=int, default=5001, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--faults", default="none", show_default=True,
+              help="none | down | slow | error | lost-reply | random:P")
+@click.option("--slow-seconds", type=float, default=6.0, show_default=True,
+              help="How long a 'slow' answer takes.")
+@click.option("--seed", type=int, default=None, help="Seed for random:P (repeatable runs).")
+def core_simulator_command(port: int, host: str, faults: str, slow_seconds: float,
+                           seed: int | None) -> None:
+    """Serve a simulated core system (docs/core-api.yaml) on this app's database."""
+    from kiosk.core.simulator import Faults, create_simulator
+
+    try:
+        mode = Faults.parse(faults, slow_seconds, seed)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--faults") from None
+    simulator = create_simulator(current_app.config["SQLALCHEMY_DATABASE_URI"], mode,
+                                 photo_dir=Path(current_app.instance_path) / "core-photos")
+    click.echo(f"Core simulator on http://{host}:{port} (faults: {faults})")
+    simulator.run(host=host, port=port, threaded=True, use_reloader=False)

@@ -38,6 +38,19 @@ def _int(env: Mapping[str, str], name: str, default: int, minimum: int = 0) -> i
     return value
 
 
+def _float(env: Mapping[str, str], name: str, default: float, minimum: float = 0.0) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a number of seconds, got {raw!r}") from None
+    if not value >= minimum:  # also refuses nan
+        raise ConfigError(f"{name} must be at least {minimum}, got {raw}")
+    return value
+
+
 def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     raw = env.get(name, "").strip().lower()
     if not raw:
@@ -118,6 +131,24 @@ def config_from_env(env: Mapping[str, str] | None = None, instance_dir: Path = I
         # The branch's clock on receipts (WIB; WITA is Asia/Makassar, WIT Asia/Jayapura).
         "TIMEZONE": _timezone(env.get("TIMEZONE", "").strip() or "Asia/Jakarta"),
         "CORE_URL": env.get("CORE_URL", "").strip(),
+        # One HTTP call to the core: the connect and the read timeout each (kiosk/core/http.py).
+        "CORE_TIMEOUT_SECONDS": _float(env, "CORE_TIMEOUT_SECONDS", 5.0, minimum=0.01),
+        # Tries of one call (backoff with jitter from CORE_RETRY_WAIT_SECONDS between them).
+        "CORE_RETRIES": _int(env, "CORE_RETRIES", 3, minimum=1),
+        "CORE_RETRY_WAIT_SECONDS": _float(env, "CORE_RETRY_WAIT_SECONDS", 0.2),
+        # The outbox sender (kiosk/core/outbox.py): a pass every OUTBOX_INTERVAL_SECONDS; a failed
+        # message waits OUTBOX_BACKOFF_SECONDS, doubling per failure up to the maximum; a
+        # delivered claim's state is asked of the core every OUTBOX_STATUS_SECONDS.
+        "OUTBOX_INTERVAL_SECONDS": _float(env, "OUTBOX_INTERVAL_SECONDS", 2.0, minimum=0.01),
+        "OUTBOX_BACKOFF_SECONDS": _float(env, "OUTBOX_BACKOFF_SECONDS", 5.0),
+        "OUTBOX_BACKOFF_MAX_SECONDS": _float(env, "OUTBOX_BACKOFF_MAX_SECONDS", 600.0),
+        "OUTBOX_STATUS_SECONDS": _float(env, "OUTBOX_STATUS_SECONDS", 300.0),
+        # 1 only in the one-box shape: the web server's one worker also runs the sender
+        # (scripts/run.sh). A branch runs `flask --app wsgi core sync` as its own process instead.
+        "OUTBOX_THREAD": _bool(env, "OUTBOX_THREAD", False),
+        # How many reverse proxies in front of the app set X-Forwarded-For/-Proto/-Host; 0 = none,
+        # and those headers are ignored (a LAN browser could forge "I am localhost" otherwise).
+        "TRUSTED_PROXIES": _int(env, "TRUSTED_PROXIES", 0),
         "SELF_SERVICE_LIMIT": _int(env, "SELF_SERVICE_LIMIT", 15_000_000),
         "HOLIDAYS": holidays,
         "SELFIE_TRIES": _int(env, "SELFIE_TRIES", 3, minimum=1),

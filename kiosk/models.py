@@ -195,6 +195,8 @@ class Claim(db.Model):
     decided_by: Mapped[str | None] = mapped_column(String(50))
     decided_at: Mapped[datetime | None]
     decision_note: Mapped[str | None] = mapped_column(String(300))
+    # When the outbox sender last asked the core for this claim's state (its decision comes back).
+    core_checked_at: Mapped[datetime | None]
 
 
 # A claim's first receipt is printed once (kiosk/receipts.py): a reload or a second tab finds the
@@ -224,6 +226,12 @@ class ReceiptPrint(db.Model):
 class OutboxMessage(db.Model):
     """A message for the core system, written in the same transaction as what it reports."""
 
+    # The sender's question, many times a minute: what is still to send, and when.
+    __table_args__ = (
+        Index("ix_outbox_message_pending", "next_attempt_at", "id",
+              sqlite_where=text("sent_at IS NULL"), postgresql_where=text("sent_at IS NULL")),
+    )
+
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(30))
     idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
@@ -232,6 +240,10 @@ class OutboxMessage(db.Model):
     sent_at: Mapped[datetime | None]
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(String(500))
+    # When the sender may try again after a failure (exponential backoff; kiosk/core/outbox.py).
+    next_attempt_at: Mapped[datetime | None]
+    # What the core answered on delivery (e.g. needs_staff: it waits for the branch's staff).
+    delivered_state: Mapped[str | None] = mapped_column(String(20))
 
 
 class Capture(db.Model):
@@ -300,4 +312,33 @@ class ReferenceEmbedding(db.Model):
         ForeignKey("participant.id", ondelete="CASCADE"), primary_key=True)
     photo_sha256: Mapped[str] = mapped_column(String(64))
     embedding: Mapped[bytes] = mapped_column(LargeBinary)  # 128 little-endian float32
+
+
+class CoreClaim(db.Model):
+    """A claim the core simulator received (kiosk/core/simulator.py): the simulated core's record."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(12), unique=True)
+    idempotency_key: Mapped[str] = mapped_column(String(258), unique=True)
+    participant_id: Mapped[int] = mapped_column(index=True)
+    reason: Mapped[str] = mapped_column(String(30))
+    state: Mapped[str] = mapped_column(String(20))
+    expected_payment_date: Mapped[date | None]
+    new_phone: Mapped[str | None] = mapped_column(String(20))
+    body: Mapped[dict[str, Any]] = mapped_column(JSON)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CoreRequest(db.Model):
+    """One Idempotency-Key the core simulator has seen: the request's fingerprint, its answer."""
+
+    key: Mapped[str] = mapped_column(String(258), primary_key=True)
+    operation: Mapped[str] = mapped_column(String(30))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    # in_flight while the first request with this key is processed; done once answered.
+    status: Mapped[str] = mapped_column(String(10), default="in_flight")
+    response_status: Mapped[int | None]
+    response_body: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    times_received: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -6,7 +6,7 @@ outbox sender) delivers.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from flask import current_app
@@ -57,6 +57,32 @@ class ParticipantRecord:
         )
 
 
+def record_to_json(record: ParticipantRecord) -> dict:
+    """The record as JSON, for the visit to keep while the core may go away (see record_from_json)."""
+    data = asdict(record)
+    for name in ("birth_date", "membership_start", "employment_end", "partial_taken"):
+        data[name] = data[name].isoformat() if data[name] else None
+    data["employment_status"] = record.employment_status.value
+    data["open_claims"] = [dict(claim, expected_payment_date=claim["expected_payment_date"]
+                                .isoformat() if claim["expected_payment_date"] else None)
+                           for claim in data["open_claims"]]
+    return data
+
+
+def record_from_json(data: dict) -> ParticipantRecord:
+    """The record record_to_json kept."""
+    day = lambda raw: date.fromisoformat(raw) if raw else None  # noqa: E731
+    return ParticipantRecord(**{
+        **data,
+        "birth_date": day(data["birth_date"]), "membership_start": day(data["membership_start"]),
+        "employment_end": day(data["employment_end"]), "partial_taken": day(data["partial_taken"]),
+        "employment_status": EmploymentStatus(data["employment_status"]),
+        "contributions": tuple(tuple(pair) for pair in data["contributions"]),
+        "open_claims": tuple(OpenClaim(**dict(claim, expected_payment_date=day(
+            claim["expected_payment_date"]))) for claim in data["open_claims"]),
+    })
+
+
 @dataclass(frozen=True)
 class ClaimDraft:
     """A claim as the participant confirmed it on the review screen."""
@@ -88,12 +114,45 @@ class ClaimReceipt:
     created: bool  # False when the same draft was submitted before
 
 
+@dataclass(frozen=True)
+class Message:
+    """An outbox message as the sender hands it to the core: its kind, its key, what it says."""
+
+    kind: str  # claim.submitted | claim.approved | claim.rejected
+    idempotency_key: str
+    payload: dict
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """The core's answer to a delivered message: the claim's state there now."""
+
+    number: str
+    state: str
+
+
+class CoreError(Exception):
+    """The core system could not give an answer; the message says why, for staff and logs."""
+
+
+class CoreUnavailable(CoreError):
+    """The core cannot be reached now (down, too slow, in maintenance): try again later."""
+
+
+class CoreRefused(CoreError):
+    """The core answered, but refused the request or said something the API file does not allow."""
+
+
 class CoreSystem(ABC):
     """The agency's participant and claim records."""
 
     @abstractmethod
-    def find_participant(self, number: ParticipantNumber) -> ParticipantRecord | None:
-        """Return the participant with this KPJ or NIK, or None."""
+    def find_participant(self, number: ParticipantNumber,
+                         birth_date: date | None = None) -> ParticipantRecord | None:
+        """Return the participant with this KPJ or NIK (and, when given, this birth date), or None.
+
+        Raises CoreError when the core cannot answer now (every method that asks the core may).
+        """
 
     @abstractmethod
     def get_participant(self, participant_id: int) -> ParticipantRecord | None:
@@ -119,12 +178,21 @@ class CoreSystem(ABC):
     def update_phone(self, participant_id: int, phone: str) -> None:
         """Make `phone` the participant's mobile number (a data update its claim carried)."""
 
+    @abstractmethod
+    def claim_status(self, number: str) -> OpenClaim | None:
+        """Return a claim as the core knows it now (its state), or None if the core has none."""
+
+    @abstractmethod
+    def deliver(self, message: Message) -> Delivery:
+        """Deliver one outbox message, idempotently by its key; raise CoreError if not delivered."""
+
 
 def get_core() -> CoreSystem:
-    """Return the core-system adapter the settings choose."""
+    """Return the core-system adapter the settings choose: CORE_URL set = the HTTP API."""
     if current_app.config["CORE_URL"]:
-        raise RuntimeError("CORE_URL is set, but the HTTP core adapter is not built yet; "
-                           "leave CORE_URL empty to use the local tables.")
+        from kiosk.core.http import HttpCore
+
+        return HttpCore.for_app(current_app)
     from kiosk.core.local import LocalCore
 
     return LocalCore()

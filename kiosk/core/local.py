@@ -1,12 +1,13 @@
 """The core system as local SQL tables: demo and imported participants, claims, the outbox."""
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import select, update
 
-from kiosk.core import CoreSystem, OpenClaim, ParticipantRecord
+from kiosk.core import CoreSystem, Delivery, Message, OpenClaim, ParticipantRecord
 from kiosk.extensions import db
 from kiosk.jht import OPEN_CLAIM_STATES, EmploymentStatus, ParticipantNumber
 from kiosk.models import Claim, Participant
@@ -30,7 +31,9 @@ def _record(row: Participant, open_claims: tuple[OpenClaim, ...]) -> Participant
 class LocalCore(CoreSystem):
     """Read participants from, and write claims to, this kiosk's own database."""
 
-    def find_participant(self, number: ParticipantNumber) -> ParticipantRecord | None:
+    def find_participant(self, number: ParticipantNumber,
+                         birth_date: date | None = None) -> ParticipantRecord | None:
+        # The birth date is checked by the caller (the local tables hide nothing from the kiosk).
         column = Participant.kpj if number.kind == "kpj" else Participant.nik
         row = db.session.scalar(select(Participant).where(column == number.digits))
         return _record(row, self.open_claims(row.id)) if row else None
@@ -75,3 +78,17 @@ class LocalCore(CoreSystem):
     def update_phone(self, participant_id: int, phone: str) -> None:
         db.session.execute(update(Participant).where(Participant.id == participant_id)
                            .values(phone=phone))
+
+    def claim_status(self, number: str) -> OpenClaim | None:
+        row = db.session.scalar(select(Claim).where(Claim.number == number))
+        return OpenClaim(number=row.number, state=row.state, reason=row.reason,
+                         expected_payment_date=row.expected_payment_date) if row else None
+
+    def deliver(self, message: Message) -> Delivery:
+        # The local tables are the core: the kiosk's claim is already its record, so delivering
+        # only marks the message sent (the sender does that); the claim's state is the answer.
+        number = message.payload["claim_number"]
+        if message.kind == "claim.submitted":
+            waits = message.payload.get("state") == "needs_staff"
+            return Delivery(number=number, state="needs_staff" if waits else "submitted")
+        return Delivery(number=number, state=message.payload["state"])

@@ -9,7 +9,7 @@ from flask import current_app, g, request
 
 from kiosk import visits
 from kiosk.clock import today
-from kiosk.core import get_core
+from kiosk.core import CoreError, get_core, record_to_json
 from kiosk.extensions import db, limiter
 from kiosk.i18n import month_name
 from kiosk.jht import parse_participant_number
@@ -168,16 +168,34 @@ def _check_pair(chosen: date):
         # The identify screen offers staff, or rests and calls them.
         return go("identify") if stop.why == "tries" else rest_with_staff(row)
     number = parse_participant_number(row.data["number"], today(), policy())
-    record = get_core().find_participant(number)
+    row.data.pop("core_away", None)
+    try:
+        record = get_core().find_participant(number, chosen)
+    except CoreError:
+        return core_away(row, mark)
     if record is not None and record.birth_date == chosen:
         give_back_pair_try(row, mark)
         if row.participant_id != record.id:
             row.data.pop("identity", None)
             row.data.pop("selfie", None)
         row.participant_id = record.id
+        row.data["record"] = record_to_json(record)  # kiosk.participant.claim.participant
         visits.move_to(row, "selfie", "identified")
         selfie.prepare(row)
         return go("selfie")
     visits.move_to(row, "identify", "wrong_pair")
     row.data["pair_error"] = True
     return go("identify")
+
+
+def core_away(row, mark: FailedIdentification):
+    """The core cannot be asked now: no try is spent, staff are called, and the screen says why."""
+    db.session.rollback()
+    db.session.delete(mark)
+    visits.return_pair_try(row)
+    visits.call_staff(row, "other", "birth-date")
+    row.data["core_away"] = True
+    row.data["return_step"] = "identify"
+    visits.move_to(row, "staff-coming", "core_unavailable")
+    db.session.commit()
+    return go("staff-coming")

@@ -7,7 +7,7 @@ from datetime import date
 from flask import g
 
 from kiosk.clock import today
-from kiosk.core import ParticipantRecord, get_core
+from kiosk.core import CoreError, ParticipantRecord, get_core, record_from_json
 from kiosk.jht import (
     Reason,
     ReasonStatus,
@@ -60,9 +60,21 @@ def identity_confirmed(row) -> bool:
 
 
 def participant() -> ParticipantRecord | None:
-    """Return the participant of this visit once their identity is confirmed, else None."""
+    """Return the participant of this visit once their identity is confirmed, else None.
+
+    While the core cannot be reached, the record it gave at identification serves, so a
+    participant already identified can finish the claim (it is saved and sent later).
+    """
     row = g.kiosk_session
-    return get_core().get_participant(row.participant_id) if identity_confirmed(row) else None
+    if not identity_confirmed(row):
+        return None
+    try:
+        return get_core().get_participant(row.participant_id)
+    except CoreError:
+        kept = row.data.get("record")
+        if kept is None or kept.get("id") != row.participant_id:
+            raise
+        return record_from_json(kept)
 
 
 def identification_step() -> str:

@@ -37,7 +37,7 @@ from kiosk.biometrics import (
     to_bytes,
 )
 from kiosk.biometrics.liveness import geometry
-from kiosk.core import get_core
+from kiosk.core import CoreError, get_core
 from kiosk.extensions import db, limiter
 from kiosk.models import utcnow
 from kiosk.participant import bp
@@ -96,8 +96,11 @@ def _call_staff(row, state: dict, why: str) -> None:
 
 def prepare(row) -> None:
     """The participant was identified: without a reference photo to match, call staff now."""
-    if not _demo_enrolment(row) and get_core().reference_photo(row.participant_id) is None:
-        _call_staff(row, _state(row), "no_photo")
+    try:
+        if not _demo_enrolment(row) and get_core().reference_photo(row.participant_id) is None:
+            _call_staff(row, _state(row), "no_photo")
+    except CoreError:  # the core is away: a staff member checks the e-KTP by hand
+        _call_staff(row, _state(row), "core_away")
 
 
 def _open_camera(row, state: dict, retry: str | None = None) -> None:
@@ -130,7 +133,8 @@ def _confirmed(row) -> bool:
 def _back_to_intro(row) -> bool:
     """Back from the camera (or a staff call the participant chose) returns to the pictures."""
     state = _state(row)
-    if state.get("phase", "intro") == "intro" or state.get("why") in ("tries", "no_photo"):
+    if state.get("phase", "intro") == "intro" \
+            or state.get("why") in ("tries", "no_photo", "core_away"):
         return False
     _save(row, {"phase": "intro", "tries": state.get("tries", 0)})
     return True
@@ -323,7 +327,12 @@ def selfie_match():
         db.session.commit()
         return go("selfie")
     core = get_core()
-    reference = core.reference_photo(row.participant_id)
+    try:
+        reference = core.reference_photo(row.participant_id)
+    except CoreError:
+        _call_staff(row, state, "core_away")
+        db.session.commit()
+        return go("selfie")
     if reference is None and current_app.config["DEMO"]:
         core.enrol_demo_photo(row.participant_id, kept.image)
         return _accepted(row, state, {"by": "demo_enrolment"})

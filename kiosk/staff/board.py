@@ -99,7 +99,16 @@ def board_data() -> dict:
                        "fault": receipts.FAULT_TEXT.get(job.fault, job.fault),
                        "since": ago(job.created_at, now)}
                       for claim, job in receipts.unprinted()],
+        # Messages the core keeps refusing or cannot take: never dropped, shown until they go.
+        "outbox_failing": _failing_messages(now),
     }
+
+
+def _failing_messages(now: datetime) -> list[dict]:
+    from kiosk.core import outbox
+
+    return [dict(row, waited=ago(row["since"], now))
+            for row in outbox.pending_summary(limit=10)["failing"]]
 
 
 @bp.get("/")

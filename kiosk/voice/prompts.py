@@ -113,6 +113,7 @@ SELFIE_STAFF_WHY = {
     "tries": N_("Foto belum berhasil. Itu tidak apa-apa, akun Anda tidak diblokir."),
     "uncertain": N_("Kami belum yakin foto ini cocok. Petugas akan memastikannya."),
     "no_photo": N_("Kami belum punya foto Anda untuk dicocokkan."),
+    "core_away": N_("Sistem pusat sedang tidak bisa dihubungi untuk mengambil foto Anda."),
     "preferred": N_("Anda memilih dibantu petugas."),
     "camera_missing": N_("Kamera kiosk ini tidak ditemukan."),
     "camera_refused": N_("Kamera kiosk ini tidak bisa dipakai."),

@@ -1,0 +1,108 @@
+"""Isolation between participants: once a visit ends (a finished claim, Start over, the idle wipe,
+a staff reset), nothing of that participant can be reached on the kiosk by Back, history, the
+cache, a replayed cookie or a replayed request."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlalchemy import func, select, update
+
+from e2e.journey import KIOSK_ID, PEOPLE_BY_KEY, goto, main, number_for, rupiah, welcome
+from kiosk import visits
+from kiosk.models import Claim, HelpRequest, KioskSession, utcnow
+
+pytestmark = pytest.mark.e2e
+
+ENDINGS = ("finished", "start_over", "idle", "staff_reset")
+
+
+def _post(page: Page, token: str, path: str, **form):
+    answer = page.request.post(path, form={"csrf_token": token, **form})
+    assert answer.ok, f"POST {path}: {answer.status}"
+    return answer
+
+
+def _to_balance(page: Page, db, who) -> str:
+    """Identify as the forms post it, let staff accept the identity, show the balance."""
+    welcome(page)
+    token = page.locator("meta[name=csrf-token]").get_attribute("content")
+    for path, form in (("/start", {"language": "id"}), ("/identify", {"number": number_for(who)}),
+                       ("/birth-date", {"birth_date": who.birth_date.isoformat()})):
+        _post(page, token, path, **form)
+
+    def accept(session):
+        row = session.scalars(select(KioskSession).where(KioskSession.kiosk_id == KIOSK_ID)).one()
+        visits.accept_identity(visits.call_staff(row, "identity_check").id)
+
+    db.run(accept)
+    goto(page, "/balance", "balance")
+    expect(page.get_by_test_id("balance")).to_have_text(rupiah(who.balance))
+    return token
+
+
+def _end(page: Page, db, token: str, ending: str) -> None:
+    if ending == "finished":
+        for path, form in (("/balance", {}), ("/reason", {"reason": "retirement_age"}),
+                           ("/amount", {}), ("/bank", {"choice": "keep"}),
+                           ("/phone", {"choice": "keep"}), ("/review", {}), ("/receipt", {}),
+                           ("/survey", {"score": "5"})):
+            _post(page, token, path, **form)
+    elif ending == "start_over":
+        _post(page, token, "/start-over")
+    elif ending == "idle":  # the visit untouched past the idle limit: the next request wipes it
+        db.run(lambda s: s.execute(update(KioskSession).values(
+            updated_at=utcnow() - timedelta(hours=2))))
+    else:
+        db.run(lambda s: visits.reset_kiosk(KIOSK_ID))
+    db.resolve_open_help_requests()
+
+
+def _shows_nothing_of(page: Page, who) -> None:
+    text = page.content()  # the whole document, whatever Back landed on (even about:blank)
+    assert who.full_name not in text and rupiah(who.balance) not in text
+    assert number_for(who) not in text.replace(" ", "")
+
+
+@pytest.mark.parametrize("ending", ENDINGS)
+def test_nothing_of_the_previous_participant_can_be_reached(page: Page, db, browser, base_url,
+                                                            ending):
+    who = PEOPLE_BY_KEY["age56"]
+    token = _to_balance(page, db, who)
+    cached = page.request.get("/balance")
+    assert "no-store" in cached.headers["cache-control"]  # never kept by the browser's cache
+    cookies = page.context.cookies()
+    claims_before = db.run(lambda s: s.scalar(select(func.count()).select_from(Claim)))
+
+    _end(page, db, token, ending)
+
+    goto(page, "/", "welcome")  # the kiosk is at welcome for the next person
+    for _ in range(3):  # Back, through the history of that participant's screens
+        page.go_back()
+        page.wait_for_load_state()
+        _shows_nothing_of(page, who)
+    goto(page, "/balance")  # history: a URL typed or restored
+    assert main(page).get_attribute("data-step") == "welcome"
+    _shows_nothing_of(page, who)
+
+    replay = browser.new_context(base_url=base_url)  # the old cookie, replayed
+    try:
+        replay.add_cookies(cookies)
+        other = replay.new_page()
+        other.goto("/balance")
+        assert other.locator("main").get_attribute("data-step") == "welcome"
+        _shows_nothing_of(other, who)
+        # A replayed request: the old visit's form, posted again with the old cookie and token.
+        for path, form in (("/reason", {"reason": "retirement_age"}), ("/review", {})):
+            answer = other.request.post(path, form={"csrf_token": token, **form})
+            assert who.full_name not in answer.text() and rupiah(who.balance) not in answer.text()
+        other.goto("/balance")
+        assert other.locator("main").get_attribute("data-step") == "welcome"
+    finally:
+        replay.close()
+    claims_after = db.run(lambda s: s.scalar(select(func.count()).select_from(Claim)))
+    assert claims_after == claims_before + (1 if ending == "finished" else 0)
+    open_calls = db.run(lambda s: s.scalar(select(func.count()).select_from(HelpRequest).where(
+        HelpRequest.status != "resolved")))
+    assert open_calls == 0
