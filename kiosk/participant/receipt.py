@@ -58,7 +58,7 @@ def receipt():
     paper = receipts.paper(model)
     job = receipts.latest(claim)
     state, fault, words = _status(job)
-    return show("participant/receipt.html", "receipt", state=state, paper=paper,
+    return show("participant/receipt.html", "receipt", state=state, paper=paper, claim=claim,
                 rows=[dict(key=key, label=label, value=value)
                       for key, (label, value) in zip(receipts.ROW_KEYS, paper.rows)],
                 sections=_sections(paper), pending=job is None, print_words=words,
