@@ -127,11 +127,19 @@ def local_time(moment: datetime) -> datetime:
 
 
 def model_for(claim: Claim, language: str) -> ReceiptModel:
-    """The receipt model of a saved claim, in `language` (the visit's)."""
-    record = get_core().get_participant(claim.participant_id)
-    if record is None:
-        raise ReceiptError(f"The participant of claim {claim.number} is not known.")
+    """The receipt model of a saved claim, in `language` (the visit's).
+
+    The masked name and KPJ were kept with the claim when it was saved, so a receipt prints
+    while the core cannot be reached; older claims ask the core.
+    """
     details = claim.details or {}
+    if "masked_name" in details and "masked_kpj" in details:
+        name, kpj = details["masked_name"], details["masked_kpj"]
+    else:
+        record = get_core().get_participant(claim.participant_id)
+        if record is None:
+            raise ReceiptError(f"The participant of claim {claim.number} is not known.")
+        name, kpj = mask_name(record.full_name), mask_kpj(record.kpj)
     needs_staff = claim.expected_payment_date is None
     shown = set(details.get("documents_photographed", []))
     bring = (ALWAYS_BRING + tuple(doc for doc in details.get("documents_needed", [])
@@ -141,7 +149,7 @@ def model_for(claim: Claim, language: str) -> ReceiptModel:
     return ReceiptModel(
         number=claim.number, language=language, issued_at=local_time(claim.created_at),
         branch_name=config["BRANCH_NAME"], branch_phone=config["BRANCH_PHONE"],
-        name=mask_name(record.full_name), kpj=mask_kpj(record.kpj), reason=claim.reason,
+        name=name, kpj=kpj, reason=claim.reason,
         gross=claim.gross_amount, tax=claim.tax_amount, net=claim.net_amount,
         bank_name=claim.bank_name, account_last4=claim.bank_account[-4:],
         payment_date=claim.expected_payment_date, state=claim.state,

@@ -1,8 +1,9 @@
 """Review: every choice on one screen, each with a way to change it; one big Submit."""
 from flask import g, get_template_attribute, request
 
-from kiosk import captures, claims, visits
+from kiosk import captures, claims, receipts, visits
 from kiosk.core import ClaimDraft
+from kiosk.jht import mask_name
 from kiosk.extensions import db
 from kiosk.participant import bp
 from kiosk.participant.bank import mask_account
@@ -96,5 +97,8 @@ def _draft(row, claim) -> ClaimDraft:
                  "documents_photographed": list(row.data.get("documents_photographed", [])),
                  "tax_method": claim.tax.method,
                  # How the participant was recognised: decision, distance and time, no image.
-                 "identity": row.data.get("identity", {})},
+                 "identity": row.data.get("identity", {}),
+                 # What the receipt shows of them, masked, so it prints while the core is away.
+                 "masked_name": mask_name(claim.record.full_name),
+                 "masked_kpj": receipts.mask_kpj(claim.record.kpj)},
     )
