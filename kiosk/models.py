@@ -312,6 +312,7 @@ class ReferenceEmbedding(db.Model):
         ForeignKey("participant.id", ondelete="CASCADE"), primary_key=True)
     photo_sha256: Mapped[str] = mapped_column(String(64))
     embedding: Mapped[bytes] = mapped_column(LargeBinary)  # 128 little-endian float32
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class CoreClaim(db.Model):
