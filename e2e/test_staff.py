@@ -171,7 +171,7 @@ def test_a_staff_decision_changes_the_claims_state(page: Page, console, db, axe)
     tap_and_wait(page, action(page, "next"), "bank", "choose")
     choose(page, "keep", "phone", "choose")
     choose(page, "keep", "review")
-    tap_and_wait(page, action(page, "next"), "receipt")
+    tap_and_wait(page, action(page, "next"), "receipt", ("printing", "printed"))
     number = re.sub(r"\D", "", page.get_by_test_id("claim-number").inner_text())
 
     board.goto("/staff/claims")

@@ -7,6 +7,8 @@ button prints it. A reload shows how the print went; it never prints again.
 """
 from flask import g, jsonify, request
 from flask_babel import gettext as _
+from sqlalchemy.exc import InvalidRequestError
+from sqlalchemy.orm.exc import ObjectDeletedError
 
 from kiosk import receipts, visits
 from kiosk.extensions import db
@@ -95,6 +97,13 @@ def receipt_print():
 
 def _record(row, job) -> None:
     """After the first print: staff are called to a fault; the step event says how it went."""
+    try:
+        db.session.refresh(row)
+    except (ObjectDeletedError, InvalidRequestError):
+        # The participant tapped Selesai (or staff reset the kiosk) while the printer worked:
+        # the visit is gone; a receipt that failed is owed all the same (receipts.unprinted).
+        db.session.rollback()
+        return
     if job.state == receipts.FAILED:
         visits.call_staff(row, "printer", "receipt")
         visits.record_event(row, "receipt", f"printer_{job.fault}")

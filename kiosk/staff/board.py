@@ -3,6 +3,7 @@ actions a help request calls for (acknowledge, resolve, accept identity, reset t
 from __future__ import annotations
 
 import hashlib
+import json
 from datetime import datetime, timedelta
 
 from flask import flash, redirect, render_template, request, url_for
@@ -120,8 +121,9 @@ def board():
 def board_fragment():
     """The board's own poll (every 2 s): 204 while nothing changed, else the new board."""
     data = board_data()
-    html = render_template("staff/board_fragment.html", **data, version="")
-    version = hashlib.sha256(html.encode()).hexdigest()[:16]
+    # The board's data, not its HTML (each render carries a fresh CSRF token).
+    version = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()
+                             ).hexdigest()[:16]
     if request.args.get("v") == version:
         return "", 204
     return render_template("staff/board_fragment.html", **data, version=version)
