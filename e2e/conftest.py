@@ -299,15 +299,21 @@ EXPECTED_CONSOLE = ("Failed to load resource: the server responded with a status
 
 
 @pytest.fixture
-def page_problems() -> Iterator[list[str]]:
+def page_problems(live_server: LiveServer) -> Iterator[list[str]]:
     """Console errors and uncaught exceptions of the test's pages (CSP refusals among them)."""
     problems: list[str] = []
     yield problems
-    assert not problems, "The page logged errors:\n" + "\n".join(problems)
+    assert not problems, "The page logged errors:\n" + "\n".join(problems) + (
+        f"\nThe live server's log ({live_server.log}) ends:\n{_tail(live_server.log)}"
+        if any(problem.startswith("server error") for problem in problems) else "")
 
 
 def _watch(page: Page, problems: list[str]) -> Page:
     page.on("pageerror", lambda exc: problems.append(f"uncaught: {exc}"))
+    # Which request failed, so that the server log's traceback can be found.
+    page.on("response", lambda response: problems.append(
+        f"server error: {response.status} {response.request.method} {response.url}")
+        if response.status >= 500 else None)
     page.on("console", lambda msg: problems.append(f"console.{msg.type}: {msg.text}")
             if msg.type == "error" and not msg.text.startswith(EXPECTED_CONSOLE) else None)
     return page

@@ -5,6 +5,8 @@ from flask import Flask, current_app, g, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
+from sqlalchemy.exc import InvalidRequestError
+from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from kiosk import htmx
@@ -36,7 +38,11 @@ def _render(name: str, status: int):
 
     heading, message = ERROR_PAGES[name]
     row = g.get("kiosk_session")
-    return htmx.render("errors/page.html", status=status, step=row.step if row else "welcome",
+    try:
+        step = row.step if row is not None else "welcome"
+    except (ObjectDeletedError, InvalidRequestError):  # the visit ended meanwhile
+        step = "welcome"
+    return htmx.render("errors/page.html", status=status, step=step,
                        state="error", progress=None, heading=_(heading), message=_(message),
                        kiosk_ok=g.get("kiosk") is not None,
                        voice=screen_voice("error", name))
@@ -90,8 +96,20 @@ def _server_error(_exc: Exception):
     return error_page("failed_safe", 500)
 
 
+def _visit_gone(_exc: Exception):
+    """The visit ended in another request (Selesai, Start over, a staff reset, the idle wipe)
+    while this one worked on it, e.g. a camera frame in flight: nothing of it is kept, and the
+    answer is the screen for a page left open too long (a 4xx: the kiosk's script goes on)."""
+    db.session.rollback()
+    g.kiosk_session = None
+    current_app.logger.info("a request outlived its visit: %s %s", request.method, request.path)
+    return error_page("expired", 409)
+
+
 def init_app(app: Flask) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(ObjectDeletedError, _visit_gone)
+    app.register_error_handler(StaleDataError, _visit_gone)
     app.register_error_handler(HTTPException, _http_error)
     if not app.testing:
         app.register_error_handler(Exception, _server_error)

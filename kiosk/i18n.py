@@ -6,6 +6,8 @@ from datetime import date
 from babel.dates import get_month_names
 from flask import Flask, g
 from flask_babel import format_date, format_decimal, get_locale
+from sqlalchemy.exc import InvalidRequestError
+from sqlalchemy.orm.exc import ObjectDeletedError
 
 from kiosk.voice import prompts
 
@@ -20,8 +22,16 @@ DEFAULT_LANGUAGE = "id"
 def select_locale() -> str:
     """Use the language chosen in this kiosk session, else Indonesian."""
     kiosk_session = g.get("kiosk_session")
-    if kiosk_session is not None and kiosk_session.language in LANGUAGES:
-        return kiosk_session.language
+    language = None
+    if kiosk_session is not None:
+        try:
+            language = kiosk_session.language
+        except (ObjectDeletedError, InvalidRequestError):
+            # The visit ended in another request while this one worked (Selesai during a
+            # print): answer in the language it was loaded with.
+            language = g.get("visit_language")
+    if language in LANGUAGES:
+        return language
     return g.get("language", DEFAULT_LANGUAGE)
 
 

@@ -90,6 +90,7 @@ def _load() -> None:
     if request.method == "POST" and request.endpoint not in PASSIVE_ENDPOINTS:
         touch(row)  # the participant did something; a GET (a poll, a screen) does not count
     g.kiosk_session = row
+    g.visit_language = row.language
 
 
 def touch(row: KioskSession) -> None:

@@ -331,3 +331,32 @@ def test_done_before_the_screen_asked_for_the_print_still_prints_it_once(app, de
     assert len(printed_files(app)) == 1
     assert print_now(demo)["state"] == "printed"  # the screen's late ask prints nothing more
     assert len(printed_files(app)) == 1 and count(app, ReceiptPrint) == 1
+
+
+def test_a_visit_that_ends_while_its_receipt_prints_still_gets_an_answer(app, demo, monkeypatch):
+    """Selesai (or a staff reset) in another request while the printer works: the print's own
+    request must still answer, in the visit's language, and the receipt counts as printed."""
+    from kiosk import visits
+
+    to_review(demo, "age56", "retirement_age")
+    demo.post("/language", data={"language": "en"})
+    submit(demo)
+    real = receipts.printer_for
+
+    def printer_that_outlives_the_visit(kiosk_id):
+        device = real(kiosk_id)
+        printing = device.print_receipt
+
+        def print_receipt(*args, **kwargs):
+            printing(*args, **kwargs)
+            with app.app_context():  # another request: the visit ends meanwhile
+                assert visits.end_kiosk_visits("K01", "staff_reset") == 1
+                db.session.commit()
+        device.print_receipt = print_receipt
+        return device
+
+    monkeypatch.setattr(receipts, "printer_for", printer_that_outlives_the_visit)
+    answer = print_now(demo)
+    assert answer["state"] == "printed"
+    assert answer["text"] == "Take your receipt."
+    assert len(printed_files(app)) == 1 and count(app, ReceiptPrint) == 1

@@ -19,6 +19,7 @@ from kiosk.models import (
     utcnow,
 )
 from tests import facekit
+from tests.facekit import jpeg
 from tests.helpers import (
     FIXTURES,
     identify,
@@ -378,3 +379,29 @@ def test_a_retention_period_keeps_the_selfie_that_long_and_purge_deletes_it(app,
         kept.delete_after = utcnow() - timedelta(seconds=1)
         db.session.commit()
     assert "1 kept image(s) deleted" in runner.invoke(args=["retention", "purge"]).output
+
+
+def test_a_frame_in_flight_when_the_visit_ends_is_answered_not_crashed(app, at_selfie, monkeypatch):
+    """Start over (or a staff reset) in another request while a frame is analysed: the frame's
+    request answers the page-left-open screen (a 4xx, which camera.js takes in its stride) and
+    keeps nothing of the visit."""
+    from kiosk import visits
+    from kiosk.participant import selfie
+
+    open_camera(at_selfie)
+    real = selfie.analyse
+
+    def analyse_while_the_visit_ends(*args, **kwargs):
+        with app.app_context():
+            assert visits.end_kiosk_visits("K01", "staff_reset") == 1
+            db.session.commit()
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(selfie, "analyse", analyse_while_the_visit_ends)
+    answer = at_selfie.post("/selfie/frame", data=jpeg(facekit.selfie_frame("obama")),
+                            content_type="image/jpeg")
+    assert answer.status_code == 409
+    assert main_attr(answer, "data-state") == "error"
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(KioskSession)) == 0
+        assert db.session.scalar(select(func.count()).select_from(Capture)) == 0

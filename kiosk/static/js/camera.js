@@ -105,7 +105,10 @@
 
     function answer(body) {
       if (state.stopped || !body) return;
-      var main = document.querySelector("main");
+      // An answer to a frame sent from a screen that has since gone (Next was tapped while the
+      // frame was in flight) belongs to no screen: it must not mark or advance the new one.
+      if (!document.body.contains(container)) { stop(); return; }
+      var main = container.closest("main");
       var entering = body.state && main && main.dataset.state !== body.state;
       if (entering) main.dataset.state = body.state;
       if (advice && advice.dataset.advice !== body.advice) {
