@@ -35,6 +35,7 @@ from kiosk.config import config_from_env
 from kiosk.extensions import db as sqlalchemy_db
 from kiosk.jht import OPEN_CLAIM_STATES
 from kiosk.models import Claim, HelpRequest, utcnow
+from tests.databases import worker_database
 
 CHROMIUM = os.environ.get("E2E_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -109,8 +110,9 @@ def _flask(env: dict[str, str], *args: str) -> None:
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     folder = tmp_path_factory.mktemp("live-server")
-    database_url = (os.environ.get("E2E_DATABASE_URL", "").strip()
-                    or f"sqlite:///{folder / 'kiosk.db'}")
+    database_url = (worker_database(os.environ["E2E_DATABASE_URL"].strip())
+                    if os.environ.get("E2E_DATABASE_URL", "").strip()
+                    else f"sqlite:///{folder / 'kiosk.db'}")
     port = _free_port()
     env = {key: value for key, value in os.environ.items()
            if not key.startswith(("FLASK_", "WERKZEUG_"))}

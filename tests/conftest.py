@@ -10,6 +10,7 @@ from sqlalchemy import text
 from kiosk import create_app
 from kiosk.config import config_for_tests
 from kiosk.extensions import db
+from tests.databases import worker_database
 
 BACKENDS = ["sqlite"] + (["postgresql"] if os.environ.get("TEST_DATABASE_URL") else [])
 
@@ -20,7 +21,7 @@ def database_url(request, tmp_path_factory):
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'kiosk.db'}"
     else:
-        url = os.environ["TEST_DATABASE_URL"]
+        url = worker_database(os.environ["TEST_DATABASE_URL"])
     app = create_app(config_for_tests(tmp_path_factory.mktemp("instance"), url))
     with app.app_context():
         if db.engine.dialect.name == "postgresql":

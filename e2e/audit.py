@@ -1,0 +1,218 @@
+"""The audit's checks of one rendered screen, each returning its findings as plain lines.
+
+Independent of the walk (e2e/test_audit.py): axe-core and HTML_CodeSniffer (two checkers from the
+npm registry, pinned in package-lock.json), text contrast computed from the rendered styles,
+target sizes and gaps, overflow, untranslated strings, and whether the screen speaks.
+"""
+from __future__ import annotations
+
+import json
+from itertools import combinations
+from pathlib import Path
+
+from playwright.sync_api import Page
+
+from e2e.journey import ROOT
+
+HTMLCS_SCRIPT = ROOT / "node_modules" / "html_codesniffer" / "build" / "HTMLCS.js"
+MIN_CONTRAST = 7.0  # WCAG 1.4.6 (AAA), for every participant text, large or not
+MIN_TARGET = 64  # CSS px, both sides (KIOSK-UX.md)
+MIN_GAP = 8  # CSS px between neighbouring targets
+
+# HTML_CodeSniffer's checks that cannot apply to a kiosk screen, each with its reason.
+HTMLCS_NOT_APPLICABLE = {
+    # "Check that the title element describes the document": an instruction to a person; the
+    # titles are checked by axe (document-title) and by the screens' tests.
+}
+
+# --- HTML_CodeSniffer --------------------------------------------------------------------------
+
+HTMLCS_RUN = """standard => new Promise(resolve => {
+  HTMLCS.process(standard, document, () => {
+    const shown = el => !el || el === document || !(el instanceof Element)
+      || el.closest('dialog:not([open]), [hidden]') === null;
+    resolve(HTMLCS.getMessages().filter(m => m.type === HTMLCS.ERROR && shown(m.element))
+      .map(m => ({code: m.code, msg: m.msg,
+                  html: m.element && m.element.outerHTML ? m.element.outerHTML.slice(0, 160) : ''})));
+  }, () => resolve([{code: 'HTMLCS.failed', msg: 'HTML_CodeSniffer did not run', html: ''}]));
+})"""
+
+
+def htmlcs_errors(page: Page, standard: str) -> list[str]:
+    """HTML_CodeSniffer's errors (not its warnings or notices) for WCAG2AA or WCAG2AAA."""
+    if not page.evaluate("() => typeof window.HTMLCS === 'object'"):
+        if not HTMLCS_SCRIPT.exists():
+            raise AssertionError(f"{HTMLCS_SCRIPT} is missing: run scripts/vendor.sh (npm ci)")
+        page.add_script_tag(path=str(HTMLCS_SCRIPT))
+    found = page.evaluate(HTMLCS_RUN, standard)
+    return [f"HTMLCS {m['code']}: {m['msg']}  {m['html']}" for m in found
+            if not any(m["code"].endswith(code) for code in HTMLCS_NOT_APPLICABLE)]
+
+
+# --- contrast from the rendered styles -------------------------------------------------------
+
+CONTRAST_JS = """minimum => {
+  const parse = c => { const m = c.match(/rgba?\\(([^)]+)\\)/); if (!m) return null;
+    const p = m[1].split(/[ ,/]+/).filter(Boolean).map(Number);
+    return {r: p[0], g: p[1], b: p[2], a: p.length > 3 ? p[3] : 1}; };
+  const over = (top, under) => ({r: top.r * top.a + under.r * (1 - top.a),
+    g: top.g * top.a + under.g * (1 - top.a), b: top.b * top.a + under.b * (1 - top.a), a: 1});
+  const lum = c => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); };
+    return 0.2126 * f(c.r) + 0.7152 * f(c.g) + 0.0722 * f(c.b); };
+  const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p); return (x + 0.05) / (y + 0.05); };
+  // The colour behind an element: its own and its ancestors' backgrounds, composited; null when
+  // an image or gradient lies behind it (then nothing can be computed from styles alone).
+  const behind = el => { const layers = [];
+    for (let e = el; e; e = e.parentElement) { const s = getComputedStyle(e);
+      if (s.backgroundImage && s.backgroundImage !== 'none') return null;
+      const c = parse(s.backgroundColor); if (c && c.a > 0) { layers.push(c); if (c.a >= 1) break; } }
+    let colour = {r: 255, g: 255, b: 255, a: 1};
+    for (const layer of layers.reverse()) colour = over(layer, colour);
+    return colour; };
+  const shown = el => { const r = el.getBoundingClientRect(), s = getComputedStyle(el);
+    return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && parseFloat(s.opacity) > 0
+      && !el.closest('dialog:not([open]), [hidden], .visually-hidden, [aria-disabled="true"], :disabled'); };
+  const found = []; const seen = new Set();
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const el = n.parentElement;
+    if (!n.textContent.trim() || !el || seen.has(el) || !shown(el)) continue;
+    if (el.closest('script, style, noscript, svg title')) continue;
+    seen.add(el);
+    const s = getComputedStyle(el); const fg = parse(s.color); const bg = behind(el);
+    if (!fg || !bg) continue;
+    const r = ratio(over(fg, bg), bg);
+    if (r < minimum) found.push({text: n.textContent.trim().slice(0, 60), ratio: Math.round(r * 100) / 100,
+      color: s.color, tag: el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).split(' ').join('.') : '')});
+  }
+  return found;
+}"""
+
+
+def low_contrast(page: Page, minimum: float = MIN_CONTRAST) -> list[str]:
+    """Text whose colour against what lies behind it is below `minimum`:1."""
+    return [f"contrast {f['ratio']}:1 < {minimum}:1: {f['text']!r} ({f['tag']}, {f['color']})"
+            for f in page.evaluate(CONTRAST_JS, minimum)]
+
+
+# --- targets -----------------------------------------------------------------------------------
+
+TARGETS_JS = """() => {
+  const shown = el => { const r = el.getBoundingClientRect(), s = getComputedStyle(el);
+    return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none'
+      && !el.closest('dialog:not([open]), [hidden]'); };
+  const dialog = document.querySelector('dialog[open]');
+  const scope = dialog ? [dialog] : [document.body];
+  const all = scope.flatMap(root => [...root.querySelectorAll(
+    'button, a[href], input:not([type=hidden]), select, textarea, [role=button], summary')]);
+  return all.filter(shown).filter(el => !el.closest('.skip-link') && !el.matches('.skip-link'))
+    .filter(el => !(el.tagName === 'INPUT' && el.readOnly))
+    .map(el => { const r = el.getBoundingClientRect();
+      return {name: (el.innerText || el.getAttribute('aria-label') || el.value || '').replace(/\\s+/g, ' ').trim().slice(0, 40),
+              hook: el.dataset.action || el.dataset.key || el.dataset.choice || '',
+              keypad: !!el.closest('[data-keypad]'),
+              left: r.left, top: r.top, right: r.right, bottom: r.bottom, width: r.width, height: r.height}; });
+}"""
+
+
+def _gap(a: dict, b: dict) -> float:
+    dx = max(0.0, b["left"] - a["right"], a["left"] - b["right"])
+    dy = max(0.0, b["top"] - a["bottom"], a["top"] - b["bottom"])
+    return max(dx, dy)
+
+
+def small_targets(page: Page) -> list[str]:
+    """Targets under 64 x 64 CSS px, or closer than 8 px to another (the open dialog's alone when
+    one is open: what is behind it cannot be touched)."""
+    targets = page.evaluate(TARGETS_JS)
+    found = [f"target {t['name']!r}[{t['hook']}] is {t['width']:.0f} x {t['height']:.0f} px"
+             for t in targets if t["width"] < MIN_TARGET - 0.5 or t["height"] < MIN_TARGET - 0.5]
+    found += [f"targets {a['name']!r}[{a['hook']}] and {b['name']!r}[{b['hook']}] are "
+              f"{_gap(a, b):.0f} px apart" for a, b in combinations(targets, 2)
+              if _gap(a, b) < MIN_GAP - 0.5]
+    return found
+
+
+# --- overflow ----------------------------------------------------------------------------------
+
+OVERFLOW_JS = """() => {
+  const doc = document.scrollingElement;
+  const inView = el => { if (!el) return null; const r = el.getBoundingClientRect();
+    return r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight + 0.5 && r.right <= innerWidth + 0.5; };
+  const first = selector => [...document.querySelectorAll(selector)].find(el => {
+    const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0; });
+  return {width: doc.scrollWidth, height: doc.scrollHeight, innerWidth, innerHeight,
+          next: inView(first('main [data-action="next"], dialog[open] [data-action]')),
+          staff: inView(first('[data-action="call-staff"]'))};
+}"""
+
+
+def overflow(page: Page, text_size: int) -> list[str]:
+    """Nothing ever scrolls sideways; at 100 and 125 % the page does not scroll at all; at 150 %
+    the main action and Call staff stay in view (only the main content may scroll)."""
+    size = page.evaluate(OVERFLOW_JS)
+    found = []
+    if size["width"] > size["innerWidth"]:
+        found.append(f"overflow: {size['width']} px wide in a {size['innerWidth']} px window")
+    if text_size < 150 and size["height"] > size["innerHeight"]:
+        found.append(f"overflow: {size['height']} px tall in a {size['innerHeight']} px window")
+    for what in ("next", "staff"):
+        if size[what] is False:
+            found.append(f"overflow: the {'main action' if what == 'next' else 'Call staff'} "
+                         f"button is out of view")
+    return found
+
+
+# --- untranslated strings ---------------------------------------------------------------------
+
+TEXTS_JS = """() => {
+  const texts = [];
+  // Words marked as Indonesian on purpose (the language's own name) are not untranslated.
+  const marked = el => { const own = el.closest('[lang]');
+    return own && own !== document.documentElement && own.lang === 'id'; };
+  const shown = el => !el.closest('dialog:not([open]), [hidden], script, style') && !marked(el);
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode())
+    if (n.parentElement && shown(n.parentElement) && n.textContent.trim()) texts.push(n.textContent.trim());
+  for (const el of document.querySelectorAll('[aria-label], [alt], [title]'))
+    if (shown(el)) for (const name of ['aria-label', 'alt', 'title'])
+      if (el.getAttribute(name)) texts.push(el.getAttribute(name).trim());
+  const voice = document.querySelector('main audio[data-voice]');
+  if (voice && voice.dataset.text) texts.push(...voice.dataset.text.split(/(?<=[.?!])\\s+/));
+  return texts;
+}"""
+
+
+def untranslated(page: Page, catalogue: dict[str, str]) -> list[str]:
+    """Indonesian source strings shown (or spoken) on a screen in another language: each text
+    that IS a message id whose translation differs from it."""
+    pending = {msgid for msgid, words in catalogue.items()
+               if words and words != msgid and len(msgid) > 3 and "%(" not in msgid}
+    shown = page.evaluate(TEXTS_JS)
+    return sorted({f"untranslated: {text!r}" for text in shown if text in pending})
+
+
+# --- the voice ---------------------------------------------------------------------------------
+
+SPOKEN_JS = """() => {
+  const main = document.querySelector('main');
+  const voice = main && main.querySelector('audio[data-voice]');
+  return {voice: voice ? (voice.dataset.text || '') : null,
+          choices: [...document.querySelectorAll('main [data-choice]')].map(c => ({
+            code: c.dataset.choice, said: c.dataset.say || c.dataset.voiceSay || null,
+            text: (c.innerText || '').replace(/\\s+/g, ' ').trim()}))};
+}"""
+
+
+def unspoken(page: Page) -> list[str]:
+    """A participant screen says what it is (a prompt), and every choice on it is spoken."""
+    spoken = page.evaluate(SPOKEN_JS)
+    if not spoken["voice"]:
+        return ["voice: the screen has no spoken prompt"]
+    return [f"voice: the choice {c['code']!r} ({c['text']!r}) is not spoken"
+            for c in spoken["choices"] if not c["said"] and c["text"] not in spoken["voice"]]
+
+
+def save_findings(path: Path, findings: dict[str, list[str]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(findings, indent=1, ensure_ascii=False))
