@@ -17,11 +17,25 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
+from sqlalchemy import func, select
 
 from e2e import audit
 from e2e.conftest import ARTIFACTS, axe_violations, format_violations
-from e2e.journey import ROOT, Screen, every_screen
+from e2e.journey import (
+    KIOSK_ID,
+    PEOPLE_BY_KEY,
+    ROOT,
+    Screen,
+    every_screen,
+    start,
+    tap_and_wait,
+    toolbar,
+)
+from e2e.test_staff import DESK, TABLET, console, staff_accounts  # noqa: F401  (fixtures)
+from kiosk.devices import default_kiosk
+from kiosk.jht import make_claim_number
+from kiosk.models import Claim, Participant
 
 AUDIT = ARTIFACTS / "audit"
 
@@ -119,3 +133,71 @@ def test_the_checkers_find_what_they_are_for(open_page):
     assert audit.untranslated(page, {"Mulai lagi": "Start over", "Uji": ""}) == [
         "untranslated: 'Mulai lagi'"]
     assert any(violation["id"] == "image-alt" for violation in axe_violations(page, "faulty"))
+
+
+# --- the staff console -------------------------------------------------------------------------
+
+def a_claim_for_staff(db) -> str:
+    """A claim above the limit, waiting for a staff decision (as a kiosk leaves it)."""
+    person = PEOPLE_BY_KEY["above_limit"]
+
+    def make(session):
+        participant = session.scalar(select(Participant).where(Participant.kpj == person.kpj))
+        sequence = 80_000 + (session.scalar(select(func.count()).select_from(Claim)) or 0)
+        number = make_claim_number("0901", default_kiosk().code, sequence)
+        session.add(Claim(
+            number=number, idempotency_key=f"e2e-audit-{number}", kiosk_id=KIOSK_ID,
+            participant_id=participant.id, reason="retirement_age", state="needs_staff",
+            gross_amount=person.balance, tax_amount=0, net_amount=person.balance,
+            expected_payment_date=None, bank_name=person.bank_name,
+            bank_account=person.bank_account, phone=person.phone,
+            details={"staff_reasons": ["above_limit"]}))
+        session.commit()
+        return number
+    return db.run(make)
+
+
+STAFF_VIEWPORTS = {"tablet": TABLET, "desk": DESK}
+
+
+@pytest.mark.parametrize("size", list(STAFF_VIEWPORTS))
+def test_every_staff_screen_passes_the_audit(page: Page, new_context, page_problems, console,
+                                             db, size):
+    """Sign-in, the board with a waiting call, the claims queue, a claim, reports, the audit
+    log, an unknown page: axe and HTML_CodeSniffer (WCAG2AA) find nothing; photographed."""
+    from e2e.conftest import _watch
+
+    folder = AUDIT / f"staff-{size}"
+    folder.mkdir(parents=True, exist_ok=True)
+    findings: dict[str, list[str]] = {}
+
+    def check(screen: Page, name: str) -> None:
+        screen.screenshot(path=str(folder / f"{name}.png"), full_page=True,
+                          animations="disabled", caret="hide")
+        found = [line for violation in axe_violations(screen, f"audit-staff-{name}")
+                 for line in format_violations([violation]).splitlines()[:3]]
+        found += audit.htmlcs_errors(screen, "WCAG2AA")
+        if found:
+            findings[name] = found
+
+    viewport = STAFF_VIEWPORTS[size]
+    login = _watch(new_context(viewport=viewport, bypass_csp=True).new_page(), page_problems)
+    login.goto("/staff/login")
+    check(login, "login")
+    db.resolve_open_help_requests()
+    number = a_claim_for_staff(db)
+    start(page)
+    tap_and_wait(page, toolbar(page, "call-staff"), "staff-coming")
+    board = console("budi", viewport, bypass_csp=True)
+    expect(board.locator('#board [data-help][data-reason="asked"]')).to_be_visible(timeout=5_000)
+    check(board, "board")
+    board.goto("/staff/claims")
+    check(board, "claims")
+    board.goto(f"/staff/claims/{number}")
+    check(board, "claim")
+    for name in ("reports", "audit", "no-such-page"):
+        board.goto(f"/staff/{name}")
+        check(board, name)
+    audit.save_findings(folder / "findings.json", findings)
+    db.resolve_open_help_requests()
+    assert not findings, report(f"staff-{size}", findings)

@@ -68,8 +68,13 @@ def _bare_page(name: str, status: int):
     return html, status, {"Content-Type": "text/html; charset=utf-8"}
 
 
+def _staff_request() -> bool:
+    """A staff console address, also one that matched no page (it has no blueprint then)."""
+    return request.blueprint == "staff" or request.path.startswith("/staff/")
+
+
 def _http_error(exc: HTTPException):
-    if request.blueprint == "staff":
+    if _staff_request():
         heading, message = STAFF_ERRORS.get(exc.code, ("Ada masalah", "Coba lagi."))
         return htmx.render("staff/error.html", status=exc.code or 500, heading=heading,
                            message=message)
@@ -81,7 +86,7 @@ def _http_error(exc: HTTPException):
 
 
 def _csrf_error(_exc: CSRFError):
-    if request.blueprint == "staff":
+    if _staff_request():
         return htmx.render("staff/error.html", status=400, heading="Halaman sudah lama terbuka",
                            message="Muat ulang halaman, lalu coba lagi.")
     return error_page("expired", 400)

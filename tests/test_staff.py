@@ -485,3 +485,11 @@ def test_devices_check_reads_the_camera_the_heartbeat_reported(staff, runner):
     assert "PASS  camera" in result.output
     with staff.app_context():
         assert db.session.get(Kiosk, "K01").devices["printer"] in ("ok", "unknown")
+
+
+def test_an_unknown_console_address_answers_with_the_console_s_own_page(staff):
+    """Not the participant's error screen (kiosk toolbar, Start over) on a staff tablet."""
+    answer = sign_in(staff).get("/staff/no-such-page")
+    assert answer.status_code == 404
+    assert "<h1>Tidak ada</h1>" in html(answer)
+    assert 'data-action="call-staff"' not in html(answer)
