@@ -6,7 +6,7 @@ screens in the same state (a second wrong pair, a second error) are never mistak
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -240,15 +240,20 @@ class Screen:
     state: str | None
 
 
-def every_screen(page: Page, person: DemoPerson | None = None) -> Iterator[Screen]:
+def every_screen(page: Page, person: DemoPerson | None = None,
+                 on_welcome: Callable[[Page], None] | None = None) -> Iterator[Screen]:
     """Walk through every screen and state the kiosk has; yield each one while it shows.
 
     Two visits: one through the whole claim (the balance has a contributions chart for the
     `age56` person by default; a new bank account nobody has on file, a new phone number, one
     paper missing), one with three wrong pairs, then Call staff; then an unknown address.
+    `on_welcome(page)` runs on the welcome screen before each visit starts (a language, a text
+    size: what a person sets for their visit).
     """
     person = person or PEOPLE_BY_KEY["age56"]
     welcome(page)
+    if on_welcome:
+        on_welcome(page)
     yield Screen("welcome", "welcome", None)
     tap_and_wait(page, action(page, "next"), "identify")
     yield Screen("identify", "identify", None)
@@ -307,6 +312,8 @@ def every_screen(page: Page, person: DemoPerson | None = None) -> Iterator[Scree
     yield Screen("survey", "survey", None)
     choose(page, "5", "welcome")
 
+    if on_welcome:
+        on_welcome(page)
     tap_and_wait(page, action(page, "next"), "identify")
     enter_number(page, person.kpj)
     for attempt in range(3):
