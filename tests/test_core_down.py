@@ -15,7 +15,7 @@ from tests.test_claim_steps import html, submit, to_review
 @pytest.fixture
 def simulator(app):
     load_demo(app)
-    running = start_simulator(app, retries=1, timeout=0.3)
+    running = start_simulator(app, retries=1, timeout=1.5)  # room for a loaded machine
     yield running
     stop_simulator(app, running)
 

@@ -29,7 +29,8 @@ from tests.corekit import (
 
 @pytest.fixture
 def simulator(app):
-    running = start_simulator(app, retries=1, timeout=0.2, slow_seconds=0.3)
+    # A normal answer has 1.5 s even on a loaded machine; a slow one (2 s) always times out.
+    running = start_simulator(app, retries=1, timeout=1.5, slow_seconds=2.0)
     yield running
     stop_simulator(app, running)
 
@@ -134,7 +135,12 @@ def test_a_staff_decision_waits_for_its_claim_to_reach_the_core(app, simulator):
         db.session.commit()
         simulator.set_faults("none")
         result = outbox.run_pass()
-        assert (result.sent, result.waiting) == (2, 0)  # the claim first, then the decision
+        db.session.rollback()
+        claim_message = _message(number)
+        # The claim first, then the decision (and if not, what the claim's message says why).
+        assert (result.sent, result.waiting) == (2, 0), (
+            claim_message.sent_at, claim_message.next_attempt_at, claim_message.attempts,
+            claim_message.last_error)
         with simulator.app.app_context():
             at_core = db.session.scalar(select(CoreClaim).where(CoreClaim.number == number))
             assert at_core.state == "approved"
