@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
-# Both cores (pytest-xdist): each worker has its own databases (tests/databases.py) and its own
-# e2e live server. TEST_WORKERS=0 runs everything in one process.
-exec .venv/bin/python -m pytest -n "${TEST_WORKERS:-2}" "$@"
+# TEST_WORKERS=2 runs on both cores (pytest-xdist): each worker has its own databases
+# (tests/databases.py) and its own e2e live server; the default is one process, which CI uses.
+exec .venv/bin/python -m pytest -n "${TEST_WORKERS:-0}" "$@"
