@@ -13,7 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from babel.messages.pofile import read_po
@@ -23,19 +25,30 @@ from sqlalchemy import func, select
 from e2e import audit
 from e2e.conftest import ARTIFACTS, axe_violations, format_violations
 from e2e.journey import (
+    CAMERA_SECONDS,
     KIOSK_ID,
     PEOPLE_BY_KEY,
     ROOT,
     Screen,
+    action,
+    enter_birth_date,
+    enter_digits,
+    enter_number,
     every_screen,
+    main,
     start,
     tap_and_wait,
     toolbar,
+    welcome,
 )
+from e2e.test_claim import to_review
+from e2e.test_receipt import PERSON, a_printed_claim
+from hardware.printer import FAULT_FILE
+from kiosk import visits
 from e2e.test_staff import DESK, TABLET, console, staff_accounts  # noqa: F401  (fixtures)
 from kiosk.devices import default_kiosk
 from kiosk.jht import make_claim_number
-from kiosk.models import Claim, Participant
+from kiosk.models import Claim, HelpRequest, Participant
 
 AUDIT = ARTIFACTS / "audit"
 
@@ -104,6 +117,114 @@ def report(config_name: str, findings: dict[str, list[str]]) -> str:
     return f"{config_name}: {sum(map(len, findings.values()))} finding(s)\n" + "\n".join(
         f"  {name}:\n" + "\n".join(f"    {line}" for line in lines)
         for name, lines in findings.items())
+
+
+IDLE_MS = 600_000  # the live server's IDLE_SECONDS
+
+
+def side_screens(page: Page, db, printer: Path,
+                 settings: Callable[[Page], None]) -> Iterator[Screen]:
+    """The states the claim's walk does not pass: the claim status look-up, a staff member on the
+    way, the idle warning, the selfie's camera, head turn and staff states, a printer fault."""
+    def start(page: Page) -> None:
+        welcome(page)
+        settings(page)
+        tap_and_wait(page, action(page, "next"), "identify")
+
+    number = a_printed_claim(db)
+    welcome(page)
+    settings(page)
+    tap_and_wait(page, action(page, "check-status"), "status", "number")
+    yield Screen("status-number", "status", "number")
+    enter_digits(page, "123")
+    tap_and_wait(page, action(page, "next"), "status", "error")
+    yield Screen("status-number-error", "status", "error")
+    page.locator('main [data-key="clear"]').click()
+    enter_digits(page, number)
+    tap_and_wait(page, action(page, "next"), "status", "day")
+    yield Screen("status-day", "status", "day")
+    tap_and_wait(page, page.locator('main [role="group"]').get_by_role(
+        "button", name=str(PERSON.birth_date.day), exact=True), "status", "month")
+    yield Screen("status-month", "status", "month")
+    tap_and_wait(page, page.locator(f'main [data-choice="{PERSON.birth_date.month}"]'),
+                 "status", "year")
+    yield Screen("status-year", "status", "year")
+    enter_digits(page, str(PERSON.birth_date.year))
+    tap_and_wait(page, action(page, "next"), "status", "result")
+    yield Screen("status-result", "status", "result")
+    tap_and_wait(page, action(page, "next"), "welcome")
+
+    # A call for staff that a staff member answered.
+    db.resolve_open_help_requests()
+    start(page)
+    tap_and_wait(page, toolbar(page, "call-staff"), "staff-coming")
+    call = db.run(lambda s: s.scalar(select(HelpRequest.id).where(
+        HelpRequest.status == "open").order_by(HelpRequest.id.desc())))
+    db.run(lambda s: visits.acknowledge(call, None, "Bu Sari"))
+    expect(page.get_by_test_id("staff-on-the-way")).to_have_text("Bu Sari", timeout=6_000)
+    yield Screen("staff-on-the-way", "staff-coming", None)
+    db.resolve_open_help_requests()
+
+    # The selfie: the camera coaching, the head turn, then a person who prefers staff.
+    start(page)
+    enter_number(page, PERSON.kpj)
+    enter_birth_date(page, PERSON.birth_date, "selfie", "intro")
+    tap_and_wait(page, action(page, "next"))
+    expect(page.get_by_test_id("advice")).to_have_attribute("data-advice", "good",
+                                                            timeout=CAMERA_SECONDS * 1000)
+    yield Screen("selfie-camera", "selfie", "camera")
+    expect(page.locator('main[data-state="liveness"]')).to_be_visible(timeout=CAMERA_SECONDS * 1000)
+    yield Screen("selfie-liveness", "selfie", "liveness")
+    expect(page.locator('main[data-step="balance"]')).to_be_visible(timeout=CAMERA_SECONDS * 1000)
+    start(page)
+    enter_number(page, PERSON.kpj)
+    enter_birth_date(page, PERSON.birth_date, "selfie", "intro")
+    tap_and_wait(page, action(page, "prefer-staff"), "selfie", "staff")
+    yield Screen("selfie-staff", "selfie", "staff")
+    db.resolve_open_help_requests()
+
+    # A printer out of paper: the claim is kept, staff are called.
+    to_review(page, PERSON, "retirement_age")
+    (printer / FAULT_FILE).write_text("paper_out")
+    try:
+        tap_and_wait(page, action(page, "next"), "receipt", ("printing", "printer-error"))
+        expect(main(page)).to_have_attribute("data-state", "printer-error")
+        yield Screen("receipt-printer-error", "receipt", "printer-error")
+    finally:
+        (printer / FAULT_FILE).unlink(missing_ok=True)
+    db.resolve_open_help_requests()
+
+    # The idle warning, over any screen (the page's clock moves on; nobody waits ten minutes).
+    page.clock.install()
+    start(page)
+    page.clock.run_for(IDLE_MS + 2_000)
+    expect(page.locator("#idle-dialog")).to_be_visible()
+    yield Screen("idle-warning", "identify", None)
+    page.locator('[data-action="still-here"]').click()
+
+
+def visit_settings(config: Config) -> Callable[[Page], None]:
+    """What a person sets on the welcome screen for their visit: language, text size, contrast."""
+    def apply(page: Page) -> None:
+        if config.language != "id":
+            tap_and_wait(page, page.locator(f'main [data-choice="{config.language}"]'), "welcome")
+        set_text_size(page, config.text_size)
+        if config.contrast:
+            set_contrast(page, True)
+    return apply
+
+
+@pytest.mark.parametrize("config", CONFIGS, ids=lambda config: config.name)
+def test_every_participant_screen_passes_the_audit(open_page, db, live_server, config: Config):
+    page = open_page(config.orientation, bypass_csp=True)  # the checkers are injected scripts
+    words = catalogue(config.language)
+    walk = every_screen(page, on_welcome=visit_settings(config))
+    if config.language == "id":  # the side screens once per orientation, size and contrast
+        printer = Path(urlsplit(live_server.env["PRINTER_URL"]).path)
+        printer.mkdir(parents=True, exist_ok=True)
+        walk = chain(walk, side_screens(page, db, printer, visit_settings(config)))
+    findings = audit_walk(page, config, walk, lambda page: check_participant(page, config, words))
+    assert not findings, report(config.name, findings)
 
 
 FAULTY_PAGE = """<!doctype html><html lang="id"><head><title>Uji</title></head><body>

@@ -1,9 +1,11 @@
-"""The claim from the balance to the receipt: every reason, staff cases, Back, Ubah, double submit.
+"""The claim from the reason screen (which shows the balance) to the receipt: every reason, staff
+cases, the amount screen's Ganti rekening / Ganti nomor HP, Back, Ubah, double submit.
 
 Expected amounts, papers and dates come from the rules (`kiosk.jht`) for the demo people on the
 live server's KIOSK_TODAY, never from the screen. One page (one visit) per test, no sleeps.
-The self-service, English and decision-count tests tap every screen from welcome; the others
-send the identification forms directly (see `to_reason`) and tap from the balance on.
+The self-service and English tests tap every screen from welcome (the decision count is
+test_journey.py's); the others send the identification forms directly (see `to_reason`) and tap
+from the reason screen on.
 axe on the claim screens is test_accessibility.py's (every_screen); only receipts are snapped here.
 """
 from __future__ import annotations
@@ -114,13 +116,13 @@ def claims_of(db, person: DemoPerson, after: int) -> list[dict]:
 # --- walking the claim -------------------------------------------------------------------------
 
 def to_reason(page: Page, person: DemoPerson, by_taps: bool = False) -> None:
-    """From welcome to the reason screen, through the balance.
+    """From welcome to the reason screen, which shows the balance.
 
     by_taps: Start, the number, day, month and year tapped as a person does. Otherwise (for
-    tests whose subject starts at the balance, to keep this file fast) welcome shows, then Start,
+    tests whose subject starts at the reason, to keep this file fast) welcome shows, then Start,
     the number and the birth date are sent as those screens' forms send them (CONTRACT.md: the
     step accepts birth_date=YYYY-MM-DD, what the keypad UI posts), in the same visit; the
-    balance and everything after it are tapped. Identification by taps is test_identify.py's.
+    selfie and everything after it are tapped. Identification by taps is test_identify.py's.
     """
     if by_taps:
         start(page)
@@ -137,33 +139,39 @@ def to_reason(page: Page, person: DemoPerson, by_taps: bool = False) -> None:
         goto(page, "/selfie", "selfie", "intro")
         pass_selfie(page)
         expect(page.get_by_test_id("balance")).to_have_text(rupiah(person.balance))
-    tap_and_wait(page, action(page, "next"), "reason")
+    settled(page, "reason", None)
 
 
 def bank_button(page: Page, bank: str):
     return main(page).get_by_role("button", name=bank, exact=True)
 
 
+def change_on_amount(page: Page, what: str, state: str) -> None:
+    """On the amount screen: Ganti rekening (what="bank") or Ganti nomor HP (what="phone")."""
+    tap_and_wait(page, page.locator(f'main [data-action="change"][value="{what}"]'), what, state)
+
+
 def new_account(page: Page, bank: str, account: str, holder_notice: bool) -> None:
-    """On bank/choose: Rekening lain, the bank, the number; then the holder notice or the phone."""
-    choose(page, "new", "bank", "bank-list")
+    """On the amount screen: Ganti rekening, the bank, the number; then the holder notice, or
+    the amount screen again."""
+    change_on_amount(page, "bank", "bank-list")
     tap_and_wait(page, bank_button(page, bank), "bank", "account")
     enter_digits(page, account)
     if holder_notice:
         tap_and_wait(page, action(page, "next"), "bank", "holder")
     else:
-        tap_and_wait(page, action(page, "next"), "phone", "choose")
+        tap_and_wait(page, action(page, "next"), "amount")
 
 
-def after_phone(reason: str) -> str:
+def after_amount(reason: str) -> str:
     return "documents" if papers(reason) else "review"
 
 
-def new_phone(page: Page, number: str, then: str) -> None:
-    """On phone/choose: Nomor lain, the number, Lanjut."""
-    choose(page, "new", "phone", "entry")
+def new_phone(page: Page, number: str) -> None:
+    """On the amount screen: Ganti nomor HP, the number, Lanjut; the amount screen again."""
+    change_on_amount(page, "phone", "entry")
     enter_digits(page, number)
-    tap_and_wait(page, action(page, "next"), then)
+    tap_and_wait(page, action(page, "next"), "amount")
 
 
 def bring_papers(page: Page, reason: str, have: tuple[str, ...] | None = None) -> None:
@@ -186,12 +194,10 @@ def bring_papers(page: Page, reason: str, have: tuple[str, ...] | None = None) -
 
 
 def to_review(page: Page, person: DemoPerson, reason: str, by_taps: bool = False) -> None:
-    """The shortest way to the review: keep the account and the phone, bring every paper."""
+    """The shortest way to the review: Ya, benar to the account and phone, every paper."""
     to_reason(page, person, by_taps)
     choose(page, reason, "amount")
-    tap_and_wait(page, action(page, "next"), "bank", "choose")
-    choose(page, "keep", "phone", "choose")
-    choose(page, "keep", after_phone(reason))
+    tap_and_wait(page, action(page, "next"), after_amount(reason))
     if papers(reason):
         bring_papers(page, reason)
 
@@ -247,22 +253,27 @@ def test_a_self_service_claim_is_queued_with_the_rules_amount_and_payment_date(
     assert reason in available_reasons(person)
     choose(page, reason, "amount")
     expect(page.get_by_test_id("net-amount")).to_have_text(rupiah(tax.net))
-    expect(main(page).locator("dl.sums")).to_contain_text(rupiah(tax.gross))
-    expect(main(page).locator("dl.sums")).to_contain_text(rupiah(tax.tax))
+    if tax.tax:  # the tax taken off, where there is one
+        expect(main(page).locator("dl.sums")).to_contain_text(rupiah(tax.gross))
+        expect(main(page).locator("dl.sums")).to_contain_text(rupiah(tax.tax))
+    else:
+        expect(main(page).locator("dl.sums")).to_have_count(0)
     expect(main(page).locator("p.words")).to_have_text(
         f"{num2words(tax.net, lang='id')} rupiah".capitalize())
-    tap_and_wait(page, action(page, "next"), "bank", "choose")
-    # Straight on to the phone: no holder notice, also for `phk`, whose account on file is in
-    # the name "H. Ahmad Sutrisno" (titles aside, his name: not a mismatch).
-    choose(page, "keep", "phone", "choose")
-    choose(page, "keep", after_phone(reason))  # the documents screen exactly when papers needed
+    # The account and the phone on file, on the same screen; no holder notice, also for `phk`,
+    # whose account on file is in the name "H. Ahmad Sutrisno" (titles aside, his name).
+    expect(page.get_by_test_id("account")).to_contain_text(
+        f"{person.bank_name} •••• {person.bank_account[-4:]}")
+    expect(main(page).locator(".notice")).to_have_count(0)
+    # Ya, benar: the documents screen exactly when papers are needed.
+    tap_and_wait(page, action(page, "next"), after_amount(reason))
     if needed:
         bring_papers(page, reason)
     expect(main(page).locator(".notice")).to_have_count(0)  # nothing for staff to check
     number = send(page)
 
     expect(page.get_by_test_id("net-amount")).to_have_text(rupiah(tax.net))
-    expect(paid_on(page)).to_have_text(f"paling lambat {PAYMENT_DATE_ID}")
+    expect(paid_on(page)).to_have_text(f"{PAYMENT_DATE_ID} atau lebih cepat")
     expect(main(page)).not_to_contain_text(STAFF_CHECK_ID)
     if key == "age56":
         snap(page, "claim-receipt-queued")
@@ -306,9 +317,7 @@ def test_a_claim_staff_must_finish_is_taken_whole_and_saved_as_needs_staff(
     choose(page, reason, "amount")
     expect(page.get_by_test_id("net-amount")).to_have_text(rupiah(tax.net))
     expect(main(page)).to_contain_text("Petugas akan memeriksa klaim ini sebelum dibayar.")
-    tap_and_wait(page, action(page, "next"), "bank", "choose")
-    choose(page, "keep", "phone", "choose")
-    choose(page, "keep", after_phone(reason))
+    tap_and_wait(page, action(page, "next"), after_amount(reason))
     if papers(reason):
         bring_papers(page, reason)
     expect(main(page).locator(".notice")).to_contain_text(STAFF_REASON_TEXT[staff_reason])
@@ -316,7 +325,7 @@ def test_a_claim_staff_must_finish_is_taken_whole_and_saved_as_needs_staff(
 
     expect(page.get_by_test_id("net-amount")).to_have_text(rupiah(tax.net))
     expect(paid_on(page)).to_have_text(STAFF_CHECK_ID)
-    expect(main(page)).not_to_contain_text("paling lambat")
+    expect(main(page)).not_to_contain_text("atau lebih cepat")
     expect(paid_on(page)).not_to_have_text(ID_MONTHS)
     expect(main(page)).to_contain_text(STAFF_REASON_TEXT[staff_reason])
     if key == "above_limit":
@@ -344,11 +353,13 @@ def test_an_account_of_another_participant_shows_the_holder_notice_and_needs_sta
 
     to_reason(page, person)
     choose(page, "retirement_age", "amount")
-    tap_and_wait(page, action(page, "next"), "bank", "choose")
     new_account(page, other.bank_name, other.bank_account, holder_notice=True)
     expect(main(page)).to_contain_text(STAFF_REASON_TEXT["bank_holder"])
-    tap_and_wait(page, action(page, "next"), "phone", "choose")  # the journey goes on
-    choose(page, "keep", "review")
+    tap_and_wait(page, action(page, "next"), "amount")  # the journey goes on
+    expect(page.get_by_test_id("account")).to_contain_text(
+        f"{other.bank_name} •••• {other.bank_account[-4:]}")
+    expect(main(page).locator(".notice")).to_contain_text(STAFF_REASON_TEXT["bank_holder"])
+    tap_and_wait(page, action(page, "next"), "review")
     expect(main(page).locator(".notice")).to_contain_text(STAFF_REASON_TEXT["bank_holder"])
     expect(main(page)).to_contain_text(f"{other.bank_name} •••• {other.bank_account[-4:]}")
     send(page)
@@ -370,57 +381,43 @@ def test_back_returns_to_the_step_before_and_nothing_is_lost(page: Page):
         tap_and_wait(page, action(page, "back"), step, state)
 
     to_reason(page, person)
-    back("balance")
-    expect(page.get_by_test_id("balance")).to_have_text(rupiah(person.balance))
-    tap_and_wait(page, action(page, "next"), "reason")
     choose(page, reason, "amount")
     back("reason")
     expect(page.locator(f'main [data-choice="{reason}"]')).to_have_attribute(
         "aria-pressed", "true")
+    expect(page.get_by_test_id("balance")).to_have_text(rupiah(person.balance))
     choose(page, reason, "amount")
-    tap_and_wait(page, action(page, "next"), "bank", "choose")
+    # From the bank and phone screens, Back undoes one screen, then returns to the amount screen.
+    change_on_amount(page, "bank", "bank-list")
     back("amount")
-    expect(page.get_by_test_id("net-amount")).to_have_text(rupiah(person.balance))
-    tap_and_wait(page, action(page, "next"), "bank", "choose")
-    # Within the bank step, Back undoes the last sub-screen.
-    choose(page, "new", "bank", "bank-list")
-    back("bank", "choose")
-    choose(page, "new", "bank", "bank-list")
+    change_on_amount(page, "bank", "bank-list")
     tap_and_wait(page, bank_button(page, person.bank_name), "bank", "account")
     back("bank", "bank-list")
-    back("bank", "choose")
-    choose(page, "keep", "phone", "choose")
-    back("bank", "choose")
-    choose(page, "keep", "phone", "choose")
-    # Within the phone step too.
-    choose(page, "new", "phone", "entry")
+    back("amount")
+    change_on_amount(page, "phone", "entry")
     enter_digits(page, "0812")
-    back("phone", "choose")
-    choose(page, "keep", "documents")
+    back("amount")
+    expect(page.get_by_test_id("account")).to_contain_text(person.bank_account[-4:])
+    expect(page.get_by_test_id("phone")).to_contain_text(person.phone[-3:])  # nothing changed
+    tap_and_wait(page, action(page, "next"), "documents")
     tap_and_wait(page, page.locator('main [data-choice="have-resignation_letter"]'), "documents")
     tap_and_wait(page, action(page, "next"), "documents", "camera")
     show_papers(page)
     settled(page, "review", None)
     before = review_rows(page)
-    assert person.phone in before and "1 / 1" in before
+    assert person.phone in before and "1 dari 1 surat" in before
 
-    # From the review back to the balance, one step at a time ...
+    # From the review back to the reason, one step at a time ...
     back("documents")
     expect(page.locator('main [data-choice="have-resignation_letter"]')).to_have_attribute(
         "aria-pressed", "true")
-    back("phone", "choose")
-    back("bank", "choose")
     back("amount")
     back("reason")
-    back("balance")
     # ... and forward again with the same choices: the same review.
-    tap_and_wait(page, action(page, "next"), "reason")
     expect(page.locator(f'main [data-choice="{reason}"]')).to_have_attribute(
         "aria-pressed", "true")
     choose(page, reason, "amount")
-    tap_and_wait(page, action(page, "next"), "bank", "choose")
-    choose(page, "keep", "phone", "choose")
-    choose(page, "keep", "documents")
+    tap_and_wait(page, action(page, "next"), "documents")
     expect(page.locator('main [data-choice="have-resignation_letter"]')).to_have_attribute(
         "aria-pressed", "true")  # the paper ticked before is still ticked
     tap_and_wait(page, action(page, "next"), "review")
@@ -431,11 +428,11 @@ def test_back_from_the_review_keeps_the_new_phone_number_typed_before(page: Page
     person = PEOPLE_BY_KEY["age56"]
     to_reason(page, person)
     choose(page, "retirement_age", "amount")
-    tap_and_wait(page, action(page, "next"), "bank", "choose")
-    choose(page, "keep", "phone", "choose")
-    new_phone(page, NEW_PHONE, "review")
-    tap_and_wait(page, action(page, "back"), "phone", "choose")
-    choose(page, "new", "phone", "entry")
+    new_phone(page, NEW_PHONE)
+    expect(page.get_by_test_id("phone")).to_contain_text(NEW_PHONE[-3:])
+    tap_and_wait(page, action(page, "next"), "review")
+    tap_and_wait(page, action(page, "back"), "amount")
+    change_on_amount(page, "phone", "entry")
     value = page.locator("#number").input_value()
     assert re.sub(r"\D", "", value) == NEW_PHONE, f"the entry shows {value!r}"
 
@@ -444,13 +441,10 @@ def test_back_from_the_holder_notice_returns_to_the_account_entry(page: Page):
     person = PEOPLE_BY_KEY["age56"]
     to_reason(page, person)
     choose(page, "retirement_age", "amount")
-    tap_and_wait(page, action(page, "next"), "bank", "choose")
     new_account(page, "BRI", UNKNOWN_ACCOUNT, holder_notice=True)
-    mark_stale(page)
-    action(page, "back").click()
-    settled(page)
-    shown = (main(page).get_attribute("data-step"), main(page).get_attribute("data-state"))
-    assert shown in {("bank", "account"), ("bank", "bank-list"), ("bank", "choose")}, shown
+    tap_and_wait(page, action(page, "back"), "bank", "account")
+    value = page.locator("#account").input_value()
+    assert re.sub(r"\D", "", value) == UNKNOWN_ACCOUNT, f"the entry shows {value!r}"
 
 
 # --- 5. one claim, however often it is sent ----------------------------------------------------
@@ -546,8 +540,11 @@ def test_ubah_returns_to_the_step_and_then_straight_back_to_the_review(page: Pag
     choose(page, "resignation", "review")  # not the amount, the bank, ...
 
     change(page, "bank", "choose")
-    new_account(page, "BRI", UNKNOWN_ACCOUNT, holder_notice=True)
-    tap_and_wait(page, action(page, "next"), "review")  # not the phone
+    choose(page, "new", "bank", "bank-list")
+    tap_and_wait(page, bank_button(page, "BRI"), "bank", "account")
+    enter_digits(page, UNKNOWN_ACCOUNT)
+    tap_and_wait(page, action(page, "next"), "bank", "holder")
+    tap_and_wait(page, action(page, "next"), "review")  # not the amount screen
     expect(main(page)).to_contain_text(f"BRI •••• {UNKNOWN_ACCOUNT[-4:]}")
     expect(main(page).locator(".notice")).to_contain_text(STAFF_REASON_TEXT["bank_unverified"])
 
@@ -557,7 +554,7 @@ def test_ubah_returns_to_the_step_and_then_straight_back_to_the_review(page: Pag
     change(page, "documents")
     tap_and_wait(page, page.locator('main [data-choice="have-resignation_letter"]'), "documents")
     tap_and_wait(page, action(page, "next"), "review")
-    expect(main(page)).to_contain_text("0 / 1")
+    expect(main(page)).to_contain_text("0 dari 1 surat")
     send(page)
 
     [claim] = claims_of(db, person, last)
@@ -575,9 +572,8 @@ def test_a_new_phone_number_is_saved_with_the_claim_until_it_is_accepted(page: P
     try:
         to_reason(page, person)
         choose(page, "partial_10", "amount")
-        tap_and_wait(page, action(page, "next"), "bank", "choose")
-        choose(page, "keep", "phone", "choose")
-        new_phone(page, NEW_PHONE, "review")
+        new_phone(page, NEW_PHONE)
+        tap_and_wait(page, action(page, "next"), "review")
         expect(main(page)).to_contain_text(NEW_PHONE)
         send(page)
 
@@ -618,20 +614,17 @@ def test_the_whole_claim_in_english(page: Page, db):
     enter_number(page, number_for(person))
     choose_day(page, person.birth_date.day)
     choose_month(page, person.birth_date.month)
-    enter_year(page, str(person.birth_date.year), "balance")
+    enter_year(page, str(person.birth_date.year), "reason")
     shows("Uang JHT Anda")
-    tap_and_wait(page, action(page, "next"), "reason")
-    shows("Kenapa Anda mengambil JHT?")
+    expect(page.locator("main h2.reason-title")).to_have_text(
+        english("Kenapa Anda mengambil JHT?", catalogue))
     choose(page, reason, "amount")
-    shows("Uang yang Anda terima")
+    shows("Apakah ini benar?")
     expect(page.get_by_test_id("net-amount")).to_have_text(english_money(tax.net))
     words = f"{num2words(tax.net, lang='en')} rupiah".capitalize()
     expect(main(page).locator("p.words")).to_have_text(words)
-    tap_and_wait(page, action(page, "next"), "bank", "choose")
-    shows("Ke rekening mana uangnya dikirim?")
-    choose(page, "keep", "phone", "choose")
-    shows("Ke nomor HP mana kabar pembayaran dikirim?")
-    choose(page, "keep", "documents")
+    expect(action(page, "next")).to_have_text(english("Ya, benar", catalogue))
+    tap_and_wait(page, action(page, "next"), "documents")
     shows("Surat yang Anda bawa")
     bring_papers(page, reason)
     shows("Periksa klaim Anda")
@@ -641,34 +634,37 @@ def test_the_whole_claim_in_english(page: Page, db):
     expect(page.get_by_test_id("net-amount")).to_have_text(english_money(tax.net))
     date_en = format_date(PAYMENT_DATE, format="long", locale="en")  # November 30, 2026
     expect(main(page)).to_contain_text(
-        english("paling lambat %(date)s", catalogue) % {"date": date_en})
+        english("%(date)s atau lebih cepat", catalogue) % {"date": date_en})
     tap_and_wait(page, action(page, "next"), "survey")
     shows("Bagaimana pengalaman Anda hari ini?")
     choose(page, "4", "welcome")
     assert claims_of(db, person, last)[0]["state"] == "queued"
 
 
-# --- 9. how many decisions -----------------------------------------------------------------------
+# --- 9. the reason and amount screens, both ways up ---------------------------------------------
 
-# Counts every tap on a button except a keypad digit, across swaps and page loads of the visit.
-COUNT_TAPS = """
-document.addEventListener('click', event => {
-  const button = event.target instanceof Element && event.target.closest('button');
-  if (!button || (button.closest('.keypad') && /^[0-9]$/.test(button.dataset.key || ''))) return;
-  const taps = JSON.parse(sessionStorage.getItem('e2e-taps') || '[]');
-  taps.push(button.dataset.action || button.dataset.choice || button.textContent.trim());
-  sessionStorage.setItem('e2e-taps', JSON.stringify(taps));
-}, true);
-"""
-MAX_DECISIONS = 12
+def scrolls(page: Page) -> dict:
+    return page.evaluate("""() => ({
+        height: document.scrollingElement.scrollHeight, innerHeight: window.innerHeight,
+        width: document.scrollingElement.scrollWidth, innerWidth: window.innerWidth})""")
 
 
-def test_an_age_56_claim_takes_at_most_twelve_decisions(page: Page):
+def test_the_reason_and_amount_screens_fit_both_ways_up(oriented_page: Page, orientation, snap):
+    page = oriented_page
     person = PEOPLE_BY_KEY["age56"]
-    page.add_init_script(COUNT_TAPS)
-    to_review(page, person, "retirement_age", by_taps=True)
-    send(page)
-    taps = page.evaluate("() => JSON.parse(sessionStorage.getItem('e2e-taps') || '[]')")
-    n = len(taps)
-    print(f"decisions: {n} ({', '.join(taps)})")
-    assert n <= MAX_DECISIONS, taps
+    to_reason(page, person)
+    # The chart's amounts are readable: at least the base text size, one per year.
+    # The chart: the last years' amounts readable on the bars, every year in the table.
+    assert len(person.contributions) > 6
+    expect(page.locator("main svg.bars .bar-amount")).to_have_count(6)
+    expect(page.locator("main #chart-table tbody tr")).to_have_count(len(person.contributions))
+    label = page.locator("main svg.bars .bar-amount").first.bounding_box()
+    assert label and label["height"] >= 20, label
+    snap(page, "reason")
+    for name in ("reason", "amount"):
+        if name == "amount":
+            choose(page, "retirement_age", "amount")
+            snap(page, "amount-confirm")
+        size = scrolls(page)
+        assert size["width"] <= size["innerWidth"], (name, size)
+        assert size["height"] <= size["innerHeight"], (name, size)

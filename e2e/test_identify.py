@@ -14,8 +14,11 @@ from e2e.journey import (
     PEOPLE_BY_KEY,
     UNKNOWN_KPJ,
     action,
+    choose_day,
+    choose_month,
     clear_keys,
     enter_birth_date,
+    enter_year,
     enter_number,
     error_items,
     identify,
@@ -47,7 +50,7 @@ def test_each_demo_participant_identifies_by_taps_and_sees_exactly_their_balance
     start(page)
     identify(page, person, number_for(person))
     expect(page.get_by_test_id("balance")).to_have_text(rupiah(person.balance))
-    expect(page).to_have_url(re.compile(r"/balance$"))
+    expect(page).to_have_url(re.compile(r"/reason$"))  # the balance is on the reason screen
 
 
 def test_the_nik_whose_own_date_is_one_day_off_identifies_with_the_recorded_birth_date(page):
@@ -56,6 +59,32 @@ def test_the_nik_whose_own_date_is_one_day_off_identifies_with_the_recorded_birt
     assert person.nik[6:10] != recorded  # the demo's premise: her NIK says another day
     start(page)
     identify(page, person, person.nik)
+
+
+def test_a_part_of_the_birth_date_chosen_before_is_tapped_to_fix_it(oriented_page: Page, snap):
+    page = oriented_page
+    person = PEOPLE_BY_KEY["age56"]
+    birth = person.birth_date
+    wrong_day = birth.day % 28 + 1
+    wrong_month = birth.month % 12 + 1
+    start(page)
+    enter_number(page, person.kpj)
+    choose_day(page, wrong_day)
+    # The day chosen is a button on the date so far; the month is being chosen; the year waits.
+    parts = page.locator("main .date-parts")
+    expect(parts.locator('[data-action="fix-day"]')).to_contain_text(str(wrong_day))
+    expect(parts.locator(".date-part--current")).to_have_text("Bulan")
+    expect(parts.locator("button")).to_have_count(1)
+    tap_and_wait(page, parts.locator('[data-action="fix-day"]'), "birth-date", "day")
+    choose_day(page, birth.day)
+    choose_month(page, wrong_month)
+    snap(page, "birth-date-parts")
+    expect(page.locator('main [data-action="fix-month"]')).to_be_visible()
+    tap_and_wait(page, page.locator('main [data-action="fix-month"]'), "birth-date", "month")
+    # Fixing the month keeps the day: straight on to the year after it.
+    expect(page.locator('main [data-action="fix-day"]')).to_contain_text(str(birth.day))
+    choose_month(page, birth.month)
+    enter_year(page, f"{birth.year:04d}", "selfie", "intro")  # the right pair: recognised
 
 
 def test_wrong_pairs_get_one_message_then_staff_after_three(page: Page, db):

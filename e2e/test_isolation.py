@@ -37,7 +37,7 @@ def _to_balance(page: Page, db, who) -> str:
         visits.accept_identity(visits.call_staff(row, "identity_check").id)
 
     db.run(accept)
-    goto(page, "/balance", "balance")
+    goto(page, "/balance", "reason")  # the balance is shown on the reason screen
     expect(page.get_by_test_id("balance")).to_have_text(rupiah(who.balance))
     return token
 

@@ -143,7 +143,7 @@ def test_the_status_by_the_typed_number_after_a_wrong_date(page: Page, db, snap)
     status = page.get_by_test_id("claim-status")
     expect(status).to_have_attribute("data-status", "approved")
     expect(status).to_have_text("Sudah disetujui, menunggu dibayar")
-    expect(main(page)).to_contain_text("paling lambat 30 November 2026")
+    expect(main(page)).to_contain_text("30 November 2026 atau lebih cepat")
     snap(page, "status-result")
     tap_and_wait(page, action(page, "next"), "welcome")
 

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from e2e.conftest import CHROMIUM, CHROMIUM_ARGS, VIEWPORTS
 from e2e.journey import (PEOPLE_BY_KEY, action, choose_day, enter_number, every_screen, main,
-                         settled, start, tap_and_wait, welcome)
+                         setting, settled, start, tap_and_wait, toolbar, welcome)
 
 SPEAKS = 15_000  # ms: a prompt not built yet is synthesised on first use (~0.2-1 s here)
 
@@ -49,7 +49,7 @@ def test_every_screen_plays_its_audio_and_says_it_in_the_live_region(page: Page)
             expect(page.locator("#live")).to_have_text(audio["text"])
         heard.append(audio["name"])
     assert heard[:3] == ["welcome", "identify", "identify"]
-    assert {"balance", "review/staff", "receipt/staff", "staff-coming", "error/not_found"} \
+    assert {"reason", "review/staff", "receipt/staff", "staff-coming", "error/not_found"} \
         <= set(heard)
 
 
@@ -70,11 +70,11 @@ def test_hear_again_slower_volume_and_speech_off(page: Page):
     first = speaking(page)
     page.wait_for_timeout(1200)
     assert voice(page)["time"] > 0.5
-    hear_again = page.locator('.voicebar [data-action="hear-again"]')
+    hear_again = toolbar(page, "hear-again")  # in the toolbar; the rest is behind Settings
     hear_again.click()
     page.wait_for_function("() => document.querySelector('main audio[data-voice]').currentTime < 0.9")
 
-    slower = page.locator('.voicebar [data-action="slower"]')
+    slower = setting(page, "slower")
     slower.click()
     expect(slower).to_have_attribute("aria-pressed", "true")
     page.wait_for_function("() => { const a = document.querySelector('main audio[data-voice]');"
@@ -84,7 +84,8 @@ def test_hear_again_slower_volume_and_speech_off(page: Page):
     ratio = slow["duration"] / first["duration"]
     assert 1.15 < ratio < 1.5, ratio  # 150 / 115 words a minute = 1.30
 
-    page.locator('.voicebar [data-action="volume-down"]').click()
+    setting(page, "volume-down").click()
+    setting(page, "close-settings").click()
     page.wait_for_function("() => document.querySelector('main audio[data-voice]').volume === 0.5")
 
     # Remembered for the visit: the next screen is slow and quieter too.
@@ -92,9 +93,10 @@ def test_hear_again_slower_volume_and_speech_off(page: Page):
     audio = speaking(page)
     assert audio["src"].endswith(audio["slow"]) and audio["volume"] == 0.5
 
-    speech_off = page.locator('.voicebar [data-action="speech-off"]')
+    speech_off = setting(page, "speech-off")
     speech_off.click()
     expect(speech_off).to_have_attribute("aria-pressed", "true")
+    setting(page, "close-settings").click()
     assert voice(page)["paused"] is True
     choose_day(page, 1)
     page.wait_for_timeout(800)
@@ -122,11 +124,111 @@ def test_a_browser_that_blocks_autoplay_speaks_from_the_first_tap(playwright, ba
         browser.close()
 
 
-def test_the_voice_bar_has_large_targets_above_the_screen(page: Page):
+def test_hear_again_is_in_the_toolbar_and_the_voice_settings_are_large_targets(page: Page):
     welcome(page)
-    for action_name in ("hear-again", "slower", "volume-down", "volume-up", "speech-off"):
-        box = page.locator(f'.voicebar [data-action="{action_name}"]').bounding_box()
+    hear = toolbar(page, "hear-again").bounding_box()
+    assert hear["height"] >= 64 and hear["width"] >= 64, hear
+    # Within reach at the bottom of the portrait screen, below the screen's own content.
+    assert hear["y"] > page.locator("main h1").bounding_box()["y"]
+    assert hear["y"] + hear["height"] > page.viewport_size["height"] - 100
+    for action_name in ("slower", "volume-down", "volume-up", "speech-off"):
+        box = setting(page, action_name).bounding_box()
         assert box["height"] >= 64 and box["width"] >= 64, (action_name, box)
-    hear = page.locator('.voicebar [data-action="hear-again"]').bounding_box()
-    assert hear["y"] + hear["height"] < page.locator("main h1").bounding_box()["y"]
+    setting(page, "close-settings").click()
     assert action(page, "next").is_visible()
+
+
+# --- every choice spoken ---------------------------------------------------------------------------
+
+import json  # noqa: E402
+
+from e2e.journey import choose, identify  # noqa: E402
+
+PLAYLIST = 90_000  # ms: a screen's prompt and all its choices, said in real time
+
+
+def spoken(page: Page) -> list[str]:
+    return json.loads(page.evaluate("() => document.body.dataset.spoken || '[]'"))
+
+
+def said_in_order(page: Page, names: list[str], timeout: int = PLAYLIST) -> None:
+    page.wait_for_function(
+        """names => { const log = JSON.parse(document.body.dataset.spoken || '[]');
+                      let at = 0;
+                      for (const name of log) if (name === names[at]) at += 1;
+                      return at === names.length; }""", arg=names, timeout=timeout)
+
+
+def choice_clips(page: Page) -> list[str]:
+    """The clip of each choice on the screen, in order, as voice.js finds them."""
+    page.wait_for_function("() => window.KioskVoice && window.KioskVoice.ready()")
+    return page.evaluate("""() => [...document.querySelectorAll('main .choices button')]
+                              .map(b => window.KioskVoice.clipFor(b))""")
+
+
+def test_the_welcome_screen_says_each_language_after_its_prompt_and_hear_again_says_all(page):
+    welcome(page)
+    languages = choice_clips(page)
+    assert languages == ["choice:language:id", "choice:language:en", "choice:language:jv",
+                         "choice:language:su"]
+    said_in_order(page, ["welcome", "choice:language:id", "state:pressed", *languages[1:]])
+    # Each language's name is said by its own voice: four different sounds.
+    sources = page.evaluate("""() => [...document.querySelectorAll('#voice-clips audio')]
+                                 .filter(a => a.dataset.voice.startsWith('choice:language:'))
+                                 .map(a => a.dataset.src)""")
+    assert len(set(sources)) == 4
+    page.evaluate("() => { document.body.dataset.spoken = '[]'; }")
+    page.locator('.voicebar [data-action="hear-again"]').click()
+    said_in_order(page, ["welcome", *languages])
+    assert spoken(page)[0] == "welcome"
+
+
+def test_the_reason_screen_reads_every_reason_with_its_line_and_a_touch_says_one(page):
+    start(page)
+    identify(page, PEOPLE_BY_KEY["age56"])
+    tap_and_wait(page, action(page, "next"), "reason")
+    reasons = choice_clips(page)
+    assert reasons and all(name.startswith("choice:reason:") for name in reasons), reasons
+    said_in_order(page, ["reason", *reasons])
+    seconds = page.evaluate("""names => {
+        const clips = [...document.querySelectorAll('#voice-clips audio')];
+        const screen = document.querySelector('main audio[data-voice]');
+        return screen.duration + names.reduce((total, name) =>
+            total + clips.find(a => a.dataset.voice === name).duration, 0); }""", reasons)
+    print(f"\nThe reason screen speaks {seconds:.1f} s: its prompt and {len(reasons)} reasons.")
+    assert seconds > 4 * len(reasons)  # each reason with its line, not its name alone
+
+    # Touched, a reason says its words at once; the next screen's voice waits for them.
+    page.evaluate("() => { document.body.dataset.spoken = '[]'; }")
+    target = page.locator('main [data-choice="retirement_age"]')
+    box = target.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.down()
+    page.wait_for_function("() => document.body.dataset.speaking === "
+                           "'choice:reason:retirement_age'", timeout=SPEAKS)
+    expect(main(page)).to_have_attribute("data-step", "reason")  # not chosen until let go
+    page.mouse.up()
+    settled(page, "amount")
+    said_in_order(page, ["choice:reason:retirement_age", "amount"], timeout=SPEAKS * 2)
+    assert spoken(page).index("choice:reason:retirement_age") < spoken(page).index("amount")
+
+
+def test_a_paper_toggled_says_its_new_state_not_the_whole_screen(page):
+    start(page)
+    identify(page, PEOPLE_BY_KEY["age56"])
+    tap_and_wait(page, action(page, "next"), "reason")
+    choose(page, "disability", "amount")
+    tap_and_wait(page, action(page, "next"), "bank", "choose")
+    said_in_order(page, ["bank/choose", "choice:bank:keep", "choice:bank:new"])
+    choose(page, "keep", "phone", "choose")
+    choose(page, "keep", "documents")
+    papers = choice_clips(page)
+    assert papers and all(name.startswith("choice:documents:have-") for name in papers)
+    said_in_order(page, ["documents", *papers])
+    page.evaluate("() => { document.body.dataset.spoken = '[]'; }")
+    first = papers[0].rsplit(":", 1)[1]
+    choose(page, first, "documents")
+    expect(page.locator(f'main [data-choice="{first}"]')).to_have_attribute("aria-pressed", "true")
+    said_in_order(page, [papers[0], "state:pressed"], timeout=SPEAKS)
+    page.wait_for_timeout(1500)
+    assert "documents" not in spoken(page)  # the screen itself is not said again

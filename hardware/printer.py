@@ -111,7 +111,7 @@ class Receipt:
     number: str  # the claim number as shown (grouped): printed large
     rows: tuple[tuple[str, str], ...]  # label, value
     sections: tuple[Section, ...]
-    qr: str  # what the QR code holds
+    qr: str  # what the QR code holds; empty: no QR (a practice receipt)
     qr_caption: str
     footer: tuple[str, ...] = ()
 
@@ -223,9 +223,10 @@ def layout(receipt: Receipt, prof: Profile) -> bytes:
         for line in section_lines(section, width):
             out.line(line)
     out.line("-" * width)
-    out.qr(receipt.qr)
+    if receipt.qr:  # a practice receipt has no claim to look up, so no QR
+        out.qr(receipt.qr)
     out.style(align="center")
-    for line in wrap(receipt.qr_caption, width):
+    for line in wrap(receipt.qr_caption, width) if receipt.qr_caption else ():
         out.line(line)
     for text in receipt.footer:
         for line in wrap(text, width):

@@ -15,6 +15,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from kiosk.core import ClaimDraft, ClaimReceipt, CoreError, OpenClaim, get_core
+from kiosk.core.practice import PRACTICE_ID
 from kiosk.extensions import db
 from kiosk.jht import OPEN_CLAIM_STATES, ClaimState, make_claim_number, transition
 from kiosk.jht.claims import ALLOWED_TRANSITIONS
@@ -23,6 +24,10 @@ from kiosk.models import Claim, Kiosk, OutboxMessage, utcnow
 # A new mobile number becomes the participant's own once the claim is accepted: delivered to
 # the core (a self-service claim) or approved by staff (a claim that needed them).
 ACCEPTED_STATES = frozenset({ClaimState.submitted, ClaimState.approved})
+
+
+class PracticeClaim(ValueError):
+    """A practice visit's claim reached the real record: it must never be saved or sent."""
 
 
 class ClaimInProgress(Exception):
@@ -72,8 +77,11 @@ def open_claims_now(participant_id: int) -> tuple[OpenClaim, ...]:
 def save(draft: ClaimDraft) -> ClaimReceipt:
     """Save a claim and its outbox message together; the same draft twice makes one claim.
 
-    Raises ClaimInProgress when the participant has another open claim.
+    Raises ClaimInProgress when the participant has another open claim. A practice claim is
+    never saved (kiosk.participant.practice keeps it in its visit): it raises PracticeClaim.
     """
+    if draft.participant_id == PRACTICE_ID:
+        raise PracticeClaim("a practice claim is never saved nor sent")
     existing = saved(draft.idempotency_key)
     if existing is not None:
         return _receipt(existing, created=False)

@@ -95,19 +95,25 @@ class KioskSession(db.Model):
     # A second random token, the only link between this visit and its anonymous step events.
     event_token: Mapped[str] = mapped_column(String(32))
     language: Mapped[str] = mapped_column(String(5), default="id")
-    large_text: Mapped[bool] = mapped_column(default=False)
+    # How the screens look, for this visit only: text size in per cent (100, 125, 150; see
+    # kiosk.participant.side.TEXT_SIZES) and the high-contrast theme.
+    text_size: Mapped[int] = mapped_column(default=100)
+    high_contrast: Mapped[bool] = mapped_column(default=False)
     # The voice, for this visit only: slower speech, speech off, volume (kiosk.participant.voice).
     speech_slow: Mapped[bool] = mapped_column(default=False)
     speech_off: Mapped[bool] = mapped_column(default=False)
     speech_volume: Mapped[int] = mapped_column(default=2)
     step: Mapped[str] = mapped_column(String(30), default="welcome")
-    participant_id: Mapped[int | None] = mapped_column(ForeignKey("participant.id"))
+    # A practice visit ("Coba dulu", "Lihat caranya"): its participant is the practice record of
+    # kiosk.core.practice, it sends nothing and counts in no report (kiosk.participant.practice).
+    practice: Mapped[bool] = mapped_column(default=False)
+    # The participant's id in the core's records (not a foreign key: the HTTP core's participants
+    # are not rows here, and a practice visit's is kiosk.core.practice.PRACTICE_ID).
+    participant_id: Mapped[int | None]
     failed_pairs: Mapped[int] = mapped_column(default=0)
     data: Mapped[dict[str, Any]] = mapped_column(MutableDict.as_mutable(JSON), default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-    participant: Mapped[Participant | None] = relationship()
 
 
 class StepEvent(db.Model):
@@ -149,6 +155,8 @@ class HelpRequest(db.Model):
     reason: Mapped[str] = mapped_column(String(20))
     step: Mapped[str] = mapped_column(String(30))
     status: Mapped[str] = mapped_column(String(12), default="open")  # open | acknowledged | resolved
+    # Raised in a practice visit: staff still come, the board says so, reports leave it out.
+    practice: Mapped[bool] = mapped_column(default=False)
     resolution: Mapped[str | None] = mapped_column(String(20))  # kiosk.visits.RESOLUTIONS
     # The staff member who answered: shown on the kiosk ("Bu Sari sedang menuju ke sini").
     staff_id: Mapped[int | None] = mapped_column(ForeignKey("staff_member.id"))

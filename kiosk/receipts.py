@@ -34,7 +34,7 @@ from kiosk.extensions import db
 from kiosk.i18n import rupiah
 from kiosk.jht import group_number, mask_name
 from kiosk.models import Claim, Kiosk, ReceiptPrint, utcnow
-from kiosk.voice.prompts import N_, PRINTER_FAULTS
+from kiosk.voice.prompts import N_, PAID_ON, PRINTER_FAULTS
 from kiosk.voice.spoken import Digits, Rupiah
 
 AGENCY = "BPJS Ketenagakerjaan"
@@ -55,11 +55,11 @@ WORDS = {
     "kpj": N_("Nomor kartu BPJS"),
     "reason": N_("Alasan"),
     "gross": N_("Uang JHT yang diambil"),
-    "tax": N_("Perkiraan pajak"),
+    "tax": N_("Potongan pajak, kira-kira"),
     "net": N_("Yang Anda terima"),
     "account": N_("Rekening"),
     "when": N_("Kapan dibayar"),
-    "by_date": N_("paling lambat %(date)s"),
+    "by_date": PAID_ON,
     "after_staff": N_("setelah diperiksa petugas"),
     "next": N_("Apa selanjutnya?"),
     "paid_next": N_("Uang dikirim ke rekening Anda. Kami mengirim SMS ke nomor HP Anda saat uang "
@@ -72,7 +72,15 @@ WORDS = {
     "phone": N_("Atau telepon %(phone)s."),
     "qr": N_("Tunjukkan kode ini ke kamera kiosk untuk cek status klaim."),
     "keep": N_("Simpan nomor klaim ini untuk menanyakan klaim Anda."),
+    # A practice receipt (kiosk.participant.practice): no claim number, nothing paid.
+    "practice_label": N_("Ini hanya latihan. Bukan klaim."),
+    "practice_when": N_("tidak dibayar, ini latihan"),
+    "practice_next": N_("Tidak ada yang dikirim. Tidak ada uang yang dibayar."),
+    "practice_real": N_("Untuk klaim sungguhan, tekan Mulai di layar awal."),
+    "practice_footer": N_("Struk latihan"),
 }
+# The mark of a practice receipt, the same in every language (a stamp, read at a glance).
+PRACTICE_MARK = "LATIHAN / PRACTICE"
 
 
 def _word(key: str, **values) -> str:
@@ -105,6 +113,7 @@ class ReceiptModel:
     state: str
     staff_reasons: tuple[str, ...]
     bring: tuple[str, ...]  # paper codes to bring to staff (only when staff finish the claim)
+    practice: bool = False  # a practice receipt: no number, no QR, nothing paid (practice_model)
 
     @property
     def grouped_number(self) -> str:
@@ -164,6 +173,34 @@ def _label(macro: str, code: str) -> str:
     return str(get_template_attribute("components/labels.html", macro)(code)).strip()
 
 
+def practice_model(kept: dict, language: str, issued_at: datetime) -> ReceiptModel:
+    """The receipt model of a practice claim, from what its visit kept (never a Claim row)."""
+    config = current_app.config
+    return ReceiptModel(
+        number="", language=language, issued_at=local_time(issued_at),
+        branch_name=config["BRANCH_NAME"], branch_phone=config["BRANCH_PHONE"],
+        name=kept["masked_name"], kpj=kept["masked_kpj"], reason=kept["reason"],
+        gross=kept["gross"], tax=kept["tax"], net=kept["net"], bank_name=kept["bank_name"],
+        account_last4=kept["account"][-4:], payment_date=None, state="practice",
+        staff_reasons=(), bring=(), practice=True)
+
+
+def _practice_paper(model: ReceiptModel, issued: str, rows: tuple) -> hardware_printer.Receipt:
+    """A practice receipt: marked LATIHAN / PRACTICE at the top, in place of the claim number
+    and at the foot; no claim number, no payment date, no QR to look up."""
+    rows = tuple((label, _word("practice_when")) if label == _word("when") else (label, value)
+                 for label, value in rows)
+    contact = (_word("counter"),) + (
+        (_word("phone", phone=model.branch_phone),) if model.branch_phone else ())
+    return hardware_printer.Receipt(
+        header=(PRACTICE_MARK, AGENCY, _word("branch", name=model.branch_name)), issued=issued,
+        number_label=_word("practice_label"), number=PRACTICE_MARK, rows=rows,
+        sections=(hardware_printer.Section(_word("next"), (_word("practice_next"),
+                                                           _word("practice_real"))),
+                  hardware_printer.Section(_word("questions"), contact)),
+        qr="", qr_caption="", footer=(_word("practice_footer"), PRACTICE_MARK))
+
+
 def paper(model: ReceiptModel) -> hardware_printer.Receipt:
     """The receipt's words in the model's language: what is printed and what the screen shows."""
     with force_locale(model.language):
@@ -179,6 +216,8 @@ def paper(model: ReceiptModel) -> hardware_printer.Receipt:
                 (_word("account"), f"{model.bank_name} \u2022\u2022\u2022\u2022 "
                                       f"{model.account_last4}"),
                 (_word("when"), when))
+        if model.practice:
+            return _practice_paper(model, issued, rows)
         if model.payment_date:
             next_lines = (_word("paid_next"),)
         else:
@@ -291,6 +330,24 @@ def run(job: ReceiptPrint) -> ReceiptPrint:
     job.finished_at = utcnow()
     db.session.commit()
     return job
+
+
+def print_practice(kiosk_id: str, model: ReceiptModel, job: str) -> tuple[str, str | None]:
+    """Print a practice receipt on the kiosk's printer; (printed | failed, fault).
+
+    No receipt_print row: a practice claim is no claim (its visit remembers how the print went).
+    """
+    if not model.practice:
+        raise ReceiptError("only a practice receipt is printed without its claim")
+    try:
+        printer_for(kiosk_id).print_receipt(paper(model), job)
+    except HardwareError as exc:
+        current_app.logger.warning("practice receipt not printed: %s", exc)
+        return FAILED, exc.code
+    except ValueError as exc:
+        current_app.logger.warning("practice receipt not printed: %s", exc)
+        return FAILED, "offline"
+    return PRINTED, None
 
 
 def reprint(number: str, kiosk_id: str | None = None) -> ReceiptPrint:

@@ -98,13 +98,17 @@ def touch(row: KioskSession) -> None:
     row.updated_at = utcnow()
 
 
-def start(language: str) -> KioskSession:
-    """Begin a new visit on this kiosk, ending whatever an earlier visit left there."""
+def start(language: str, practice: bool = False) -> KioskSession:
+    """Begin a new visit on this kiosk, ending whatever an earlier visit left there.
+
+    A practice visit (kiosk.participant.practice) talks to the practice core only, writes no
+    step events and raises help requests marked practice: nothing of it is counted or sent.
+    """
     kiosk = g.kiosk
     end_kiosk_visits(kiosk.id, "replaced")
     row = KioskSession(id=secrets.token_urlsafe(32), kiosk_id=kiosk.id,
                        event_token=secrets.token_hex(16), language=language, step="welcome",
-                       data={})
+                       practice=practice, data={})
     db.session.add(row)
     db.session.flush()
     # Only the visit id changes: the CSRF secret stays, because the toolbar and the page's
@@ -115,7 +119,12 @@ def start(language: str) -> KioskSession:
 
 
 def record_event(row: KioskSession, step: str, outcome: str) -> None:
-    """Write an anonymous step event: kiosk, random token, step, outcome, time."""
+    """Write an anonymous step event: kiosk, random token, step, outcome, time.
+
+    A practice visit writes none: the reports count what participants really did.
+    """
+    if row.practice:
+        return
     db.session.add(StepEvent(kiosk_id=row.kiosk_id, session_token=row.event_token, step=step,
                              outcome=outcome))
 
@@ -269,7 +278,7 @@ def call_staff(row: KioskSession, reason: str, step: str | None = None) -> HelpR
     if current is not None:
         return current
     request = HelpRequest(kiosk_id=row.kiosk_id, session_id=row.id, reason=reason,
-                          step=step or row.step)
+                          step=step or row.step, practice=bool(row.practice))
     db.session.add(request)
     db.session.flush()
     return request
@@ -385,7 +394,12 @@ def staff_on_the_way(row: KioskSession | None) -> str | None:
     return call.staff_name if call is not None and call.status == ACKNOWLEDGED else None
 
 
+def is_practice(row: KioskSession | None) -> bool:
+    """Tell whether this is a practice visit (kiosk.participant.practice)."""
+    return row is not None and bool(row.practice)
+
+
 def _context() -> dict:
     row = g.get("kiosk_session")
     return {"kiosk_session": row, "held_for_staff": held_for_staff(row),
-            "staff_on_the_way": staff_on_the_way(row)}
+            "staff_on_the_way": staff_on_the_way(row), "practice": is_practice(row)}

@@ -1,6 +1,7 @@
 """The frame every participant screen shares: htmx fragments, headers, sessions, side doors."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import func, select
@@ -115,21 +116,147 @@ def test_english_is_one_tap_away_and_stays_for_the_visit(app, client):
     load_demo(app)
     who = person("age56")
     welcome = client.post("/language", data={"language": "en"}, follow_redirects=True)
-    assert '<html lang="en">' in welcome.get_data(as_text=True)
+    assert '<html lang="en" ' in welcome.get_data(as_text=True)
     identify_page = client.post("/start", follow_redirects=True)
     assert "Your card number" in identify_page.get_data(as_text=True)
     balance = recognised(client, who.kpj, who.birth_date).get_data(as_text=True)
     since = who.membership_start
-    assert "Your JHT money" in balance and "Member since" in balance
+    assert "Your JHT money" in balance and "In BPJS since" in balance
     assert f"{since:%B} {since.day}, {since.year}" in balance  # Babel's English long date
 
 
-def test_large_text_toggles_for_the_visit(client):
+def html_attr(response, name: str) -> str | None:
+    """An attribute of <html> in a whole page."""
+    match = re.search(r"<html\b[^>]*\b" + name + r'="([^"]*)"', response.get_data(as_text=True))
+    return match.group(1) if match else None
+
+
+def test_text_size_steps_through_100_125_150_and_lasts_for_the_visit(app, client):
+    page = start(client)
+    assert html_attr(page, "data-text-size") == "100"
+    seen = []
+    for _ in range(4):
+        page = client.post("/text-size", follow_redirects=True)  # the plain form: the screen again
+        assert main_attr(page, "data-step") == "identify"
+        seen.append(html_attr(page, "data-text-size"))
+        # The Settings button shows the size it is at.
+        assert f'data-text-size-value>{seen[-1]}%</span>' in page.get_data(as_text=True)
+    assert seen == ["125", "150", "100", "125"]
+    assert html_attr(client.get("/identify"), "data-text-size") == "125"  # every screen after
+    with app.app_context():
+        assert db.session.scalars(select(KioskSession)).one().text_size == 125
+    # The next person starts at 100 %.
+    client.post("/start-over")
+    assert html_attr(start(client), "data-text-size") == "100"
+
+
+def test_kiosk_js_gets_the_new_look_as_json_and_the_screen_is_not_sent_again(client):
     start(client)
-    page = client.post("/text-size", follow_redirects=True).get_data(as_text=True)
-    assert 'class="large-text"' in page and 'aria-pressed="true"' in page
-    assert 'class="large-text"' not in client.post("/text-size", follow_redirects=True) \
-        .get_data(as_text=True)
+    answer = client.post("/text-size", headers={"Accept": "application/json"})
+    assert answer.status_code == 200 and answer.is_json
+    look = answer.get_json()
+    assert (look["text_size"], look["contrast"]) == (125, "normal") and len(look["visit"]) == 16
+    look = client.post("/contrast", headers={"Accept": "application/json"}).get_json()
+    assert (look["text_size"], look["contrast"]) == (125, "high")
+
+
+def test_high_contrast_toggles_for_the_visit_and_before_any_visit(app, client):
+    welcome = client.get("/")
+    assert html_attr(welcome, "data-contrast") == "normal"
+    page = client.post("/contrast", follow_redirects=True)  # on the welcome screen: a visit begins
+    assert main_attr(page, "data-step") == "welcome"
+    assert html_attr(page, "data-contrast") == "high"
+    assert re.search(r'data-action="contrast"\s+aria-pressed="true"', page.get_data(as_text=True))
+    assert html_attr(start(client), "data-contrast") == "high"  # Mulai keeps the visit's look
+    page = client.post("/contrast", follow_redirects=True)
+    assert html_attr(page, "data-contrast") == "normal"
+    assert re.search(r'data-action="contrast"\s+aria-pressed="false"', page.get_data(as_text=True))
+
+
+def test_the_visit_tag_tells_one_visit_from_the_next_and_hides_its_id(app, client):
+    page = start(client).get_data(as_text=True)
+    tag = re.search(r'<body\b[^>]*\bdata-visit="([0-9a-f]{16})"', page).group(1)
+    assert f'data-visit="{tag}"' in page.split("<main", 1)[1].split(">", 1)[0]
+    with client.session_transaction() as cookie_session:
+        assert tag not in cookie_session["sid"]
+    client.post("/start-over")
+    assert main_attr(client.get("/", headers=HTMX), "data-visit") == ""
+    assert main_attr(start(client), "data-visit") not in ("", tag)
+
+
+def test_start_over_asks_first_and_asking_changes_nothing(app, client):
+    load_demo(app)
+    who = person("age56")
+    start(client)
+    identify(client, who.kpj, who.birth_date)  # the selfie's intro
+    asked = client.get("/start-over")
+    html = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and main_attr(asked, "data-step") == "start-over"
+    assert "Mulai lagi dari awal?" in html and "Semua yang sudah Anda isi akan dihapus." in html
+    # Kembali first (the biggest answer), a GET of the screen the participant was on; the yes
+    # posts to /start-over.
+    main = html.split("<main", 1)[1]
+    assert main.index('data-action="back"') < main.index('data-action="confirm-start-over"')
+    assert re.search(r'<form method="get" action="/selfie"[^>]*>\s*<button class="button '
+                     r'button--primary button--big[^"]*"\s*data-action="back"', main)
+    assert re.search(r'<form method="post" action="/start-over"[^>]*>\s*<input[^>]*>\s*'
+                     r'<button[^>]*data-action="confirm-start-over"', main)
+    assert 'data-action="start-over"' not in main  # no second Start over on the question
+    # It is said aloud, as every screen is.
+    assert re.search(r'data-voice="start-over"[^>]*data-text="Mulai lagi dari awal\? Semua yang '
+                     r'sudah Anda isi akan dihapus\.', main)
+    # Nothing changed: the visit is where it was, and Kembali shows that screen again.
+    with app.app_context():
+        row = db.session.scalars(select(KioskSession)).one()
+        assert (row.step, row.participant_id is not None) == ("selfie", True)
+    assert main_attr(client.get("/selfie"), "data-step") == "selfie"
+    # The yes ends the visit.
+    assert main_attr(client.post("/start-over", follow_redirects=True), "data-step") == "welcome"
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(KioskSession)) == 0
+
+
+def test_every_screen_asks_through_the_question_and_the_welcome_screen_has_nothing_to_ask(client):
+    # Before a visit, or on welcome, there is nothing to lose: the question is not asked.
+    assert main_attr(client.get("/start-over", follow_redirects=True), "data-step") == "welcome"
+    client.post("/language", data={"language": "en"})  # a visit on the welcome screen
+    assert main_attr(client.get("/start-over", follow_redirects=True), "data-step") == "welcome"
+    page = start(client).get_data(as_text=True)
+    assert re.search(r'<form method="get" action="/start-over" hx-get="/start-over">\s*'
+                     r'<button[^>]*data-action="start-over"', page)
+    asked = client.get("/start-over")
+    assert "Start over from the beginning?" in asked.get_data(as_text=True)  # the visit's language
+
+
+def test_after_the_claim_is_sent_the_question_says_it_stays_saved(app, client):
+    start(client)
+    with app.app_context():
+        db.session.scalars(select(KioskSession)).one().step = "receipt"
+        db.session.commit()
+    asked = client.get("/start-over")
+    assert (main_attr(asked, "data-step"), main_attr(asked, "data-state")) == ("start-over", "saved")
+    html = asked.get_data(as_text=True)
+    assert "Klaim Anda tetap tersimpan." in html and "akan dihapus" not in html
+    assert 'data-voice="start-over/saved"' in html
+
+
+def test_the_frame_has_three_controls_in_the_toolbar_and_the_rest_in_settings(client):
+    page = start(client).get_data(as_text=True)
+    after_main = page.split("</main>", 1)[1]
+    toolbar = after_main.split('<section class="toolbar"', 1)[1].split("</section>", 1)[0]
+    assert re.findall(r'data-action="([\w-]+)"', toolbar) == ["hear-again", "settings", "call-staff"]
+    assert 'commandfor="settings" command="show-modal"' in toolbar
+    settings = after_main.split('<dialog id="settings"', 1)[1].split("</dialog>", 1)[0]
+    assert re.findall(r'data-action="([\w-]+)"', settings) == [
+        "text-size", "contrast", "slower", "volume-down", "volume-up", "speech-off",
+        "close-settings"]
+    assert re.findall(r'data-choice="(\w+)"', settings) == ["id", "en", "jv", "su"]
+    assert 'aria-labelledby="settings-title"' in page and 'id="settings-title"' in settings
+    # Each hook once on the page: the voice controls are voice.js's (.voicebar).
+    for hook in ("hear-again", "slower", "volume-down", "volume-up", "speech-off", "text-size",
+                 "contrast", "settings"):
+        assert page.count(f'data-action="{hook}"') == 1, hook
+    assert '<div class="voicebar' in toolbar and 'class="setting voicebar"' in settings
 
 
 def test_call_staff_records_a_request_and_continuing_returns_to_the_step(app, client):

@@ -28,7 +28,7 @@ from tests import facekit, paperkit
 from tests.helpers import load_demo, person, start
 from tests.test_hostile_input import (
     WHO,
-    to_bank,
+    to_amount,
     to_bank_account,
     to_birth_date,
     to_paper_camera,
@@ -54,15 +54,13 @@ def to_selfie(client) -> None:
 
 
 def to_reason(client) -> None:
-    to_bank(client)  # reason and amount chosen, on the bank step: Back twice is the reason step
-    client.post("/back")
+    to_amount(client)  # the reason chosen, on the amount screen: Back is the reason step
     client.post("/back")
 
 
 def to_review(client) -> None:
-    to_bank(client)
-    client.post("/bank", data={"choice": "keep"})
-    client.post("/phone", data={"choice": "keep"})
+    to_amount(client)
+    client.post("/amount")  # Ya, benar: the account and the phone on file
 
 
 def to_receipt(client) -> None:

@@ -48,33 +48,30 @@ def to_selfie_camera(app, client) -> None:
     assert main_attr(page, "data-state") == "camera"
 
 
-def to_bank(client, key: str = WHO, reason: str = "retirement_age") -> None:
+def to_amount(client, key: str = WHO, reason: str = "retirement_age") -> None:
+    """To the amount screen, which shows the account and the phone (Ganti leads to their entry)."""
     who = person(key)
     start(client)
     recognised(client, who.kpj, who.birth_date)
-    client.post("/balance")
     client.post("/reason", data={"reason": reason})
-    client.post("/amount")
 
 
 def to_bank_account(client) -> None:
-    to_bank(client)
-    client.post("/bank", data={"choice": "new"})
+    to_amount(client)
+    client.post("/amount", data={"change": "bank"})
     page = client.post("/bank", data={"bank_name": "BRI"}, follow_redirects=True)
     assert main_attr(page, "data-state") == "account"
 
 
 def to_phone_entry(client) -> None:
-    to_bank(client)
-    client.post("/bank", data={"choice": "keep"})
-    page = client.post("/phone", data={"choice": "new"}, follow_redirects=True)
+    to_amount(client)
+    page = client.post("/amount", data={"change": "phone"}, follow_redirects=True)
     assert main_attr(page, "data-state") == "entry"
 
 
 def to_paper_camera(client) -> None:
-    to_bank(client, "resigned", "resignation")
-    client.post("/bank", data={"choice": "keep"})
-    client.post("/phone", data={"choice": "keep"})
+    to_amount(client, "resigned", "resignation")
+    client.post("/amount")  # Ya, benar
     client.post("/documents", data={"toggle": "resignation_letter"})
     page = client.post("/documents", data={"done": "1"}, follow_redirects=True)
     assert main_attr(page, "data-state") == "camera"

@@ -90,7 +90,7 @@ def test_the_print_holds_the_claim_on_paper_and_the_screen_says_take_it(app, dem
     assert who.full_name not in text and who.kpj not in text  # masked on paper
     assert who.kpj[-3:] in text and who.kpj[:2] in text
     assert "Rp" + f"{claim.net_amount:,}".replace(",", ".") in text
-    assert "paling lambat 30 November 2026" in text
+    assert "30 November 2026 atau lebih cepat" in text
     assert paper.cuts == [len(paper.items) - 1]
     rendering = np.array(Image.open(job.with_suffix(".png")).convert("L"))
     assert read_qr(rendering) == claim.number
@@ -237,7 +237,7 @@ def test_the_receipt_is_in_the_visits_language(app, demo):
     [job] = printed_files(app)
     text = decode(job.read_bytes()).text
     assert "Claim number" in text and "Nomor klaim" not in text
-    assert "by November 30, 2026" in text
+    assert "November 30, 2026 or sooner" in text
 
 
 # --- the printer's status, for the heartbeat ---------------------------------------------------

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import timedelta
 
 import pytest
@@ -84,6 +85,13 @@ def one_try(client, name: str):
     return client.post("/selfie/match", follow_redirects=True)
 
 
+def camera_again(client):
+    """On the pause after a try: Buka kamera."""
+    page = client.post("/selfie/start", follow_redirects=True)
+    assert main_attr(page, "data-state") == "camera"
+    return page
+
+
 def outcomes(app) -> list[str]:
     with app.app_context():
         return [e.outcome for e in db.session.scalars(
@@ -110,15 +118,20 @@ def test_GIVEN_the_same_person_WHEN_good_frames_turn_and_match_THEN_the_balance_
         app, at_selfie):
     open_camera(at_selfie)
     first = post_frame(at_selfie, "/selfie/frame", facekit.selfie_frame("obama"))
-    assert first["state"] == "camera" and first["advice"] == "good" and first["text"]
+    # One good frame is not yet a verdict: the camera's opening words stay.
+    assert first["state"] == "camera" and first["advice"] == "start" and first["text"]
+    second = post_frame(at_selfie, "/selfie/frame", facekit.selfie_frame("obama"))
+    assert second["advice"] == "good" and second["text"] == "Bagus. Tahan sebentar."
     liveness = frames_until(at_selfie, [facekit.selfie_frame("obama")], "liveness")
-    assert "challenge" in liveness
+    assert liveness["advice"] == "turn"
     page = at_selfie.get("/selfie")
     assert main_attr(page, "data-state") == "liveness"
     frames_until(at_selfie, facekit.head_turn_frames("obama"), "matching")
     assert main_attr(at_selfie.get("/selfie"), "data-state") == "matching"
     balance = at_selfie.post("/selfie/match", follow_redirects=True)
-    assert main_attr(balance, "data-step") == "balance"
+    # The balance is shown on the reason screen.
+    assert main_attr(balance, "data-step") == "reason"
+    assert 'data-testid="balance">Rp12.345.678<' in balance.get_data(as_text=True)
     with app.app_context():
         visit = db.session.scalars(select(KioskSession)).one()
         identity = visit.data["identity"]
@@ -152,7 +165,7 @@ def test_a_photo_then_its_mirror_image_then_the_photo_again_is_not_a_head_turn(
     photo = facekit.selfie_frame(name)
     frames_until(at_selfie, [photo], "liveness")
     states = post_all(at_selfie, [facekit.mirrored(photo), photo, photo])
-    assert "matching" not in states and states[0] == "camera"  # the try ends at the jump
+    assert "matching" not in states and states[0] == "retry"  # the try ends at the jump
     assert "liveness_jump" in outcomes(app) and "retry_turn" in outcomes(app)
 
 
@@ -185,8 +198,9 @@ def test_GIVEN_another_person_WHEN_the_tries_run_out_THEN_staff_are_called_and_n
     open_camera(at_selfie)
     for attempt in range(1, 3):
         page = one_try(at_selfie, "biden")
-        assert main_attr(page, "data-state") == "camera"
+        assert main_attr(page, "data-state") == "retry"
         assert "Foto belum cocok" in page.get_data(as_text=True)
+        camera_again(at_selfie)
     page = one_try(at_selfie, "biden")
     assert main_attr(page, "data-state") == "staff"
     assert "memeriksa e-KTP" in page.get_data(as_text=True)
@@ -204,7 +218,7 @@ def test_staff_accept_by_hand_and_the_screen_goes_on(app, at_selfie):
     assert at_selfie.get("/wait?at=selfie&ack=0&held=1").status_code == 204  # still waiting
     staff_accepts(app)
     page = at_selfie.get("/selfie", follow_redirects=True)
-    assert main_attr(page, "data-step") == "balance"
+    assert main_attr(page, "data-step") == "reason"
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(HelpRequest).where(
             HelpRequest.status != "resolved")) == 0
@@ -264,7 +278,7 @@ def test_with_demo_on_a_participant_without_a_photo_is_enrolled_from_the_selfie(
     page = identify(client, who.kpj, who.birth_date)
     assert main_attr(page, "data-state") == "intro" and "Demo:" in page.get_data(as_text=True)
     open_camera(client)
-    assert main_attr(one_try(client, "biden"), "data-step") == "balance"
+    assert main_attr(one_try(client, "biden"), "data-step") == "reason"
     with app.app_context():
         row = db.session.scalar(select(Participant).where(Participant.kpj == who.kpj))
         assert row.photo_path and row.photo_path.endswith(f"{who.kpj}.jpg")
@@ -272,13 +286,13 @@ def test_with_demo_on_a_participant_without_a_photo_is_enrolled_from_the_selfie(
     start(client)
     identify(client, who.kpj, who.birth_date)
     open_camera(client)
-    assert main_attr(one_try(client, "obama"), "data-state") == "camera"  # not biden
+    assert main_attr(one_try(client, "obama"), "data-state") == "retry"  # not biden
 
 
 def test_bad_bytes_and_oversized_frames_are_refused_plainly(at_selfie):
     open_camera(at_selfie)
     junk = at_selfie.post("/selfie/frame", data=b"not a jpeg", content_type="image/jpeg")
-    assert junk.status_code == 400 and junk.get_json()["advice"] == "no-face"
+    assert junk.status_code == 400 and junk.get_json()["advice"] == "start"
     huge = at_selfie.post("/selfie/frame", data=b"\xff" * 2_100_000, content_type="image/jpeg")
     assert huge.status_code == 413
 
@@ -299,7 +313,7 @@ def test_biometric_data_is_kept_only_while_needed_and_never_logged(app, at_selfi
     with app.app_context():  # the kept frame's embedding waits for the match in the visit...
         assert db.session.scalars(select(KioskSession)).one().data["selfie"]["kept_embedding"]
     page = at_selfie.post("/selfie/match", follow_redirects=True)
-    assert main_attr(page, "data-step") == "balance"
+    assert main_attr(page, "data-step") == "reason"
     with app.app_context():
         assert "kept_embedding" not in db.session.scalars(select(KioskSession)).one().data[
             "selfie"]  # ...and no longer
@@ -307,11 +321,8 @@ def test_biometric_data_is_kept_only_while_needed_and_never_logged(app, at_selfi
         assert [c.kind for c in kept] == ["selfie"]  # the best frame, while the visit lasts
         image = kept[0].image
     # Walk to a saved claim; the claim keeps the decision, the distance and the time only.
-    at_selfie.post("/balance")
     at_selfie.post("/reason", data={"reason": "retirement_age"})
     at_selfie.post("/amount")
-    at_selfie.post("/bank", data={"choice": "keep"})
-    at_selfie.post("/phone", data={"choice": "keep"})
     at_selfie.get("/review")
     at_selfie.post("/review")
     with app.app_context():
@@ -338,11 +349,12 @@ def test_the_reference_photo_is_embedded_once_until_it_changes_and_goes_with_the
     post_frame(at_selfie, "/selfie/frame", facekit.selfie_frame("biden"))
     assert len(computed) == 1  # with the first frame, before any match
     for _ in range(2):  # two tries that do not match, then another visit: no new embedding
-        assert main_attr(one_try(at_selfie, "biden"), "data-state") == "camera"
+        assert main_attr(one_try(at_selfie, "biden"), "data-state") == "retry"
+        camera_again(at_selfie)
     start(at_selfie)
     identify(at_selfie, person(WHO).kpj, person(WHO).birth_date)
     open_camera(at_selfie)
-    assert main_attr(one_try(at_selfie, "obama"), "data-step") == "balance"
+    assert main_attr(one_try(at_selfie, "obama"), "data-step") == "reason"
     assert len(computed) == 1
     with app.app_context():
         kept = db.session.scalars(select(ReferenceEmbedding)).one()
@@ -352,7 +364,7 @@ def test_the_reference_photo_is_embedded_once_until_it_changes_and_goes_with_the
     start(at_selfie)
     identify(at_selfie, person(WHO).kpj, person(WHO).birth_date)
     open_camera(at_selfie)
-    assert main_attr(one_try(at_selfie, "obama"), "data-state") == "camera"  # not biden
+    assert main_attr(one_try(at_selfie, "obama"), "data-state") == "retry"  # not biden
     assert len(computed) == 2
     with app.app_context():
         assert db.session.scalars(select(ReferenceEmbedding)).one().embedding != vector
@@ -405,3 +417,55 @@ def test_a_frame_in_flight_when_the_visit_ends_is_answered_not_crashed(app, at_s
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(KioskSession)) == 0
         assert db.session.scalar(select(func.count()).select_from(Capture)) == 0
+
+
+# --- one instruction at a time; a calm pause between tries ---------------------------------------
+
+def test_the_camera_opens_with_what_to_do_and_no_face_is_said_only_after_a_while(app, at_selfie):
+    from kiosk.participant.selfie import NO_FACE_PATIENCE
+
+    page = open_camera(at_selfie).get_data(as_text=True)
+    assert 'data-advice="start"' in page and "Wajah Anda belum terlihat" not in page
+    nobody = facekit.dark(facekit.selfie_frame("obama"), 0.0)  # a camera still starting: black
+    answers = [post_frame(at_selfie, "/selfie/frame", nobody) for _ in range(NO_FACE_PATIENCE)]
+    assert [a["advice"] for a in answers[:-1]] == ["start"] * (NO_FACE_PATIENCE - 1)
+    assert answers[-1]["advice"] == "no-face"
+    # A face that leaves the picture for a moment is not "no face" either.
+    for _ in range(3):
+        post_frame(at_selfie, "/selfie/frame", facekit.selfie_frame("obama"))
+    shown = [post_frame(at_selfie, "/selfie/frame", nobody)["advice"] for _ in range(3)]
+    assert "no-face" not in shown
+
+
+def test_while_the_head_turns_the_turn_is_the_only_instruction(at_selfie):
+    open_camera(at_selfie)
+    frames_until(at_selfie, [facekit.selfie_frame("obama")], "liveness")
+    answers = [post_frame(at_selfie, "/selfie/frame", frame)
+               for frame in facekit.head_turn_frames("obama")[:6]]
+    assert {a["advice"] for a in answers if a["state"] == "liveness"} == {"turn"}
+    assert all(a["text"] == "Putar kepala pelan, lalu lihat layar lagi." for a in answers
+               if a["state"] == "liveness")
+    page = at_selfie.get("/selfie")
+    assert main_attr(page, "data-state") == "liveness"
+    shown = re.sub(r"<[^>]*>", " ", re.search(r"<main.*</main>", page.get_data(as_text=True),
+                                              re.S).group())  # the words on screen, not in tags
+    assert "Tahan sebentar" not in shown and shown.count("Putar kepala pelan") == 1
+
+
+def test_after_a_try_that_does_not_match_the_camera_waits_for_the_participant(app, at_selfie):
+    open_camera(at_selfie)
+    page = one_try(at_selfie, "biden")
+    text = page.get_data(as_text=True)
+    assert main_attr(page, "data-state") == "retry"
+    assert "Foto belum cocok dengan data kami." in text  # why
+    assert "Lepaskan kacamata dan topi." in text and "no-glasses.svg" in text  # what to change
+    assert "Anda masih bisa mencoba 2 kali." in text
+    assert 'data-action="next">Buka kamera<' in text and 'data-action="prefer-staff"' in text
+    assert "data-camera" not in text  # the camera is off while the participant gets ready
+    # Frames that still arrive (a page left open) do not use up a try.
+    answer = post_frame(at_selfie, "/selfie/frame", facekit.selfie_frame("biden"))
+    assert answer["state"] == "retry" and answer["next"]
+    with app.app_context():
+        assert db.session.scalars(select(KioskSession)).one().data["selfie"]["tries"] == 1
+    camera_again(at_selfie)
+    assert outcomes(app)[-2:] == ["retry_no_match", "camera_again"]

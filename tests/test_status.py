@@ -80,7 +80,7 @@ def test_the_typed_number_and_birth_date_show_the_state_date_and_what_next(app, 
     page = look_up(client, claimed, who.birth_date)
     assert main_attr(page, "data-state") == "result"
     assert re.search(r'data-testid="claim-status" data-status="queued"', html(page))
-    assert "Sudah kami terima" in html(page) and "paling lambat 30 November 2026" in html(page)
+    assert "Sudah kami terima" in html(page) and "30 November 2026 atau lebih cepat" in html(page)
     spoken = voice_text(page)
     assert "Keadaan klaim Anda: Sudah kami terima." in spoken
     assert "tiga puluh November dua ribu dua puluh enam" in spoken
@@ -144,7 +144,7 @@ def test_staff_decisions_and_deliveries_show_here(app, client, claimed):
     client.post("/status/done")
     page = look_up(client, claimed, who.birth_date)
     assert 'data-status="paid"' in html(page) and "Periksa buku tabungan Anda" in html(page)
-    assert "paling lambat" not in html(page)
+    assert "atau lebih cepat" not in html(page)
 
 
 def test_the_receipts_qr_held_to_the_camera_gives_the_number(app, client, claimed):

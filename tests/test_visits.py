@@ -75,7 +75,7 @@ def test_back_to_welcome_ends_the_visit_and_the_next_person_starts_clean(app, de
     who = person("age56")
     start(demo)
     page = recognised(demo, who.kpj, who.birth_date)
-    assert main_attr(page, "data-step") == "balance"
+    assert main_attr(page, "data-step") == "reason"  # which shows the balance
     for _ in range(6):
         page = demo.post("/back", follow_redirects=True)
         if main_attr(page, "data-step") == "welcome":
@@ -231,7 +231,7 @@ def test_identity_accept_answers_the_request_of_the_person_who_asked(app, demo):
     assert demo.get("/wait?at=selfie&ack=0&held=1").status_code == 204
     staff_accepts(app)
     answer = demo.get("/wait?at=selfie&ack=0&held=1")
-    assert answer.status_code == 303 and answer.headers["Location"].endswith("/balance")
+    assert answer.status_code == 303 and answer.headers["Location"].endswith("/reason")
     with app.app_context():
         call = db.session.scalars(select(HelpRequest)).one()
         assert (call.status, call.resolution) == ("resolved", "identity_accepted")

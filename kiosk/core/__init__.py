@@ -9,7 +9,7 @@ from abc import ABC, abstractmethod
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
-from flask import current_app
+from flask import current_app, g, has_request_context, request
 
 from kiosk.jht import EmploymentStatus, ParticipantFacts, ParticipantNumber
 
@@ -187,8 +187,24 @@ class CoreSystem(ABC):
         """Deliver one outbox message, idempotently by its key; raise CoreError if not delivered."""
 
 
+def practice_visit() -> bool:
+    """Tell whether this request serves a practice visit's screens (kiosk.core.practice)."""
+    if not has_request_context() or request.blueprint != "participant":
+        return False
+    row = g.get("kiosk_session")
+    return row is not None and bool(row.practice)
+
+
 def get_core() -> CoreSystem:
-    """Return the core-system adapter the settings choose: CORE_URL set = the HTTP API."""
+    """Return the core-system adapter the settings choose: CORE_URL set = the HTTP API.
+
+    A practice visit gets the practice core, whatever the settings: it knows only the practice
+    participant and sends nothing.
+    """
+    if practice_visit():
+        from kiosk.core.practice import PracticeCore
+
+        return PracticeCore()
     if current_app.config["CORE_URL"]:
         from kiosk.core.http import HttpCore
 

@@ -21,6 +21,7 @@ from kiosk.participant import (  # noqa: E402,F401
     identify,
     kiosk_staff,
     phone,
+    practice,
     reason,
     receipt,
     review,

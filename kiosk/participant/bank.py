@@ -1,4 +1,8 @@
-"""Bank account: keep the one on file or enter a new one; the holder must be the participant."""
+"""Bank account: keep the one on file or enter a new one; the holder must be the participant.
+
+The amount screen shows the account and confirms it; this step's screens are reached to change it
+("Ganti rekening" there, or Ubah on the review) and go back where they came from when done.
+"""
 from __future__ import annotations
 
 from flask import g, request
@@ -7,6 +11,7 @@ from kiosk.core import get_core
 from kiosk.jht.names import names_match
 from kiosk.participant import bp
 from kiosk.participant.claim import identification_step, participant
+from kiosk import visits
 from kiosk.participant.journey import advance, back_within, go, needs_session, show
 from kiosk.participant.keypad import apply_key, digits_only
 from kiosk.participant.voice import screen_voice
@@ -18,7 +23,8 @@ def mask_account(account: str) -> str:
     return "•••• " + account[-4:]
 
 
-def _holder_verdict(holder: str | None, full_name: str) -> str:
+def holder_verdict(holder: str | None, full_name: str) -> str:
+    """"ok" when the account holder is the participant, "mismatch", or "unknown" (no name)."""
     if holder is None:
         return "unknown"
     return "ok" if names_match(holder, full_name) else "mismatch"
@@ -37,9 +43,10 @@ def _undo(row) -> bool:
         return False
     if "bank_name" in entry:
         row.data["bank_entry"] = {}
-    else:
-        row.data.pop("bank_entry")
-    return True
+        return True
+    # Back from the list of banks: to the screen before the change (the amount screen).
+    row.data.pop("bank_entry")
+    return False
 
 
 def _screen(state: str, record, error: str | None = None, account: str = "", status: int = 200):
@@ -79,9 +86,9 @@ def bank():
 
     if form.get("confirm"):  # the participant has read why staff will check the account
         row.data.pop("bank_pending", None)
-        return advance(row, "bank", "bank_" + row.data.get("bank", {}).get("holder", "ok"))
+        return _done(row, "bank_" + row.data.get("bank", {}).get("holder", "ok"))
     if form.get("choice") == "keep":
-        verdict = _holder_verdict(record.bank_holder, record.full_name)
+        verdict = holder_verdict(record.bank_holder, record.full_name)
         row.data["bank"] = {"choice": "keep", "holder": verdict}
         row.data.pop("bank_entry", None)
         return _settled(row, verdict)
@@ -104,7 +111,7 @@ def bank():
         if not low <= len(account) <= high:
             return _screen("account", record, error="account_length", account=account,
                            status=422)
-        verdict = _holder_verdict(get_core().account_holder(entry["bank_name"], account),
+        verdict = holder_verdict(get_core().account_holder(entry["bank_name"], account),
                                   record.full_name)
         row.data["bank"] = {"choice": "new", "bank_name": entry["bank_name"], "account": account,
                             "holder": verdict}
@@ -116,6 +123,14 @@ def bank():
 def _settled(row, verdict: str):
     """Go on when the holder is the participant; otherwise say plainly that staff will check."""
     if verdict == "ok":
-        return advance(row, "bank", "bank_ok")
+        return _done(row, "bank_ok")
     row.data["bank_pending"] = True
     return go("bank")
+
+
+def _done(row, outcome: str):
+    """The account is settled: back to the review (Ubah) or to the amount screen (Ganti)."""
+    if row.data.get("changing"):
+        return advance(row, "bank", outcome)
+    visits.move_to(row, "amount", outcome)
+    return go("amount")

@@ -97,20 +97,25 @@ class DateEntry:
 
 
 def read_date(form, birth: dict) -> DateEntry:
-    """Read a day, a month, the year (or `birth_date=YYYY-MM-DD`) posted after `birth`'s parts.
+    """Read a day, a month, the year (or `birth_date=YYYY-MM-DD`) posted after `birth`'s parts;
+    `fix=day|month` takes a part chosen before back to be chosen again.
 
     Shared by identification and the claim status look-up.
     """
+    fix = form.get("fix")
+    if fix in ("day", "month") and fix in birth:  # a part tapped on the date so far: again
+        return DateEntry({part: value for part, value in birth.items() if part != fix})
     if "birth_date" in form:  # what the keypad UI (and QA) posts: YYYY-MM-DD
         chosen = _parse_iso(form["birth_date"])
         if chosen is None or not EARLIEST_YEAR <= chosen.year <= today().year:
             return DateEntry({}, error="impossible_date")
         return DateEntry({}, chosen=chosen)
     day, month = whole_number(form.get("day"), 2), whole_number(form.get("month"), 2)
-    if day is not None and 1 <= day <= 31:
-        return DateEntry({"day": day})
+    # A part chosen again (after `fix`) keeps the others: the next part missing comes next.
+    if day is not None and 1 <= day <= 31 and current_part(birth) == "day":
+        return DateEntry({**birth, "day": day})
     if month is not None and 1 <= month <= 12 and "day" in birth:
-        return DateEntry({"day": birth["day"], "month": month})
+        return DateEntry({**birth, "month": month})
     if current_part(birth) == "year" and "month" in birth:
         entry = digits_only(form.get("year", ""))
         if "key" in form:  # the keypad without script
@@ -132,7 +137,7 @@ class NoTryLeft(Exception):
         self.why = why
 
 
-def take_pair_try(row) -> FailedIdentification:
+def take_pair_try(row) -> FailedIdentification | None:
     """Take one try at a pair for the visit and the kiosk before it is checked; raise NoTryLeft.
 
     The try is taken before the pair is checked, for the visit and for the kiosk, so a burst of
@@ -142,6 +147,8 @@ def take_pair_try(row) -> FailedIdentification:
     """
     if not visits.reserve_pair_try(row, current_app.config["IDENTIFY_TRIES"]):
         raise NoTryLeft("tries")
+    if row.practice:
+        return None  # a practice pair guesses nothing real: the kiosk's rest counts real ones
     mark = FailedIdentification(kiosk_id=row.kiosk_id)
     db.session.add(mark)
     db.session.commit()
@@ -152,9 +159,10 @@ def take_pair_try(row) -> FailedIdentification:
     return mark
 
 
-def give_back_pair_try(row, mark: FailedIdentification) -> None:
+def give_back_pair_try(row, mark: FailedIdentification | None) -> None:
     """The pair matched (or was never checked): it was not a wrong one."""
-    db.session.delete(mark)
+    if mark is not None:
+        db.session.delete(mark)
     visits.return_pair_try(row)
 
 
@@ -188,10 +196,11 @@ def _check_pair(chosen: date):
     return go("identify")
 
 
-def core_away(row, mark: FailedIdentification):
+def core_away(row, mark: FailedIdentification | None):
     """The core cannot be asked now: no try is spent, staff are called, and the screen says why."""
     db.session.rollback()
-    db.session.delete(mark)
+    if mark is not None:
+        db.session.delete(mark)
     visits.return_pair_try(row)
     visits.call_staff(row, "other", "birth-date")
     row.data["core_away"] = True

@@ -59,13 +59,13 @@ def identity_confirmed(row) -> bool:
     return row.participant_id is not None and bool(row.data.get("identity"))
 
 
-def participant() -> ParticipantRecord | None:
-    """Return the participant of this visit once their identity is confirmed, else None.
+def participant(row=None) -> ParticipantRecord | None:
+    """Return the participant of this visit (or of `row`) once their identity is confirmed.
 
     While the core cannot be reached, the record it gave at identification serves, so a
     participant already identified can finish the claim (it is saved and sent later).
     """
-    row = g.kiosk_session
+    row = row if row is not None else g.kiosk_session
     if not identity_confirmed(row):
         return None
     try:

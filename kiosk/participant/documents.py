@@ -81,8 +81,8 @@ def _claim_or_redirect():
     row = g.kiosk_session
     record = participant()
     claim = picture(record) if record else None
-    if claim is None or "phone" not in row.data:
-        return None, go(identification_step() if record is None else "phone")
+    if claim is None or "phone" not in row.data:  # the amount screen confirms the phone
+        return None, go(identification_step() if record is None else "amount")
     if not claim.documents_needed:
         return None, go("review")
     return claim, None

@@ -14,6 +14,12 @@ from kiosk.participant.voice import screen_voice
 # The steps the progress indicator counts, in order (CONTRACT.md); later issues insert theirs.
 JOURNEY: tuple[str, ...] = ("identify", "birth-date", "selfie", "balance", "reason", "amount",
                             "bank", "phone", "documents", "review")
+# What the progress indicator counts: the screens a participant sees. The balance is shown on
+# the reason screen, the account and the phone on the amount screen (their steps still exist:
+# an open claim has the balance screen; "Ganti rekening" and "Ganti nomor HP" lead to entry).
+PROGRESS: tuple[str, ...] = ("identify", "birth-date", "selfie", "reason", "amount", "documents",
+                             "review")
+SHOWN_WITH: dict[str, str] = {"balance": "reason", "bank": "amount", "phone": "amount"}
 # After the review the claim is saved: the receipt and the survey only go forward.
 AFTER_SUBMIT: tuple[str, ...] = ("receipt", "survey")
 ENDPOINTS: dict[str, str] = {
@@ -93,8 +99,19 @@ def advance(row, step: str, outcome: str = "next"):
     """Record the step done and send the participant to the next one (or back to the review)."""
     target = next_step(row, step)
     visits.move_to(row, target, outcome)
+    record_shown_with(row, step, target)
     db.session.commit()
     return go(target)
+
+
+def record_shown_with(row, step: str, target: str) -> None:
+    """The balance passed by on the way to the reason screen, which shows it: a step event all
+    the same, so the reports' funnel still sees who reached the balance."""
+    order = JOURNEY + AFTER_SUBMIT
+    if step in order and target in order \
+            and order.index(step) < order.index("balance") <= order.index(target) \
+            and target == SHOWN_WITH["balance"]:
+        visits.record_event(row, "balance", "shown_on_reason")
 
 
 def previous_step(row, step: str) -> str:
@@ -108,9 +125,10 @@ def previous_step(row, step: str) -> str:
 
 def progress(step: str) -> dict | None:
     """Return {'current': n, 'total': m} for steps the progress indicator counts."""
-    if step not in JOURNEY:
+    step = SHOWN_WITH.get(step, step)
+    if step not in PROGRESS:
         return None
-    return {"current": JOURNEY.index(step) + 1, "total": len(JOURNEY)}
+    return {"current": PROGRESS.index(step) + 1, "total": len(PROGRESS)}
 
 
 def policy():
@@ -144,6 +162,11 @@ def show(template: str, step: str, state: str | None = None, status: int = 200, 
     if context.get("voice") is None:
         sub = context.get("part") or (state if state != "error" else None)
         context["voice"] = screen_voice(step, sub, context.get("error"))
+    if visits.is_practice(g.get("kiosk_session")):
+        # Practice says the practice number; the demonstration says its own short words.
+        from kiosk.participant.practice import practice_voice
+
+        context["voice"] = practice_voice(g.kiosk_session, step, state, context["voice"])
     if request.method == "POST" or g.get("voice_registered"):
         db.session.commit()
     return htmx.render(template, status=status, step=step, state=state,

@@ -1,6 +1,11 @@
-"""Phone: keep the mobile number for the payment notice, or give a new one (a data update)."""
+"""Phone: keep the mobile number for the payment SMS, or give a new one (a data update).
+
+The amount screen shows the number and confirms it; this step's screens are reached to change it
+("Ganti nomor HP" there, or Ubah on the review) and go back where they came from when done.
+"""
 from flask import g, request
 
+from kiosk import visits
 from kiosk.jht.phone import MOBILE_DIGITS, mask_mobile, normalise_mobile
 from kiosk.participant import bp
 from kiosk.participant.claim import identification_step, participant
@@ -10,7 +15,9 @@ from kiosk.participant.keypad import apply_key, digits_only
 
 @back_within("phone")
 def _undo(row) -> bool:
-    return row.data.pop("phone_entry", None) is not None
+    """Back from the number entry: to the screen before the change (the amount screen)."""
+    row.data.pop("phone_entry", None)
+    return False
 
 
 def _screen(state: str, record, error: str | None = None, number: str = "", status: int = 200):
@@ -24,8 +31,8 @@ def _screen(state: str, record, error: str | None = None, number: str = "", stat
 def phone():
     row = g.kiosk_session
     record = participant()
-    if record is None or "bank" not in row.data:
-        return go(identification_step() if record is None else "bank")
+    if record is None or "reason" not in row.data:
+        return go(identification_step() if record is None else "reason")
     form = request.form
     if request.method == "GET":
         if row.data.get("phone_entry"):
@@ -35,7 +42,7 @@ def phone():
     if form.get("choice") == "keep":
         row.data["phone"] = {}
         row.data.pop("phone_entry", None)
-        return advance(row, "phone", "phone_keep")
+        return _done(row, "phone_keep")
     if form.get("choice") == "new":
         row.data["phone_entry"] = True
         return go("phone")
@@ -49,5 +56,13 @@ def phone():
         except ValueError:
             return _screen("entry", record, error="mobile", number=number, status=422)
         row.data.pop("phone_entry")
-        return advance(row, "phone", "phone_new")
+        return _done(row, "phone_new")
     return go("phone")
+
+
+def _done(row, outcome: str):
+    """The number is settled: back to the review (Ubah) or to the amount screen (Ganti)."""
+    if row.data.get("changing"):
+        return advance(row, "phone", outcome)
+    visits.move_to(row, "amount", outcome)
+    return go("amount")

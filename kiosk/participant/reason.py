@@ -1,4 +1,5 @@
-"""Reason: only the reasons that apply now, each with a picture; the others with why and when."""
+"""Reason: the balance, then only the reasons that apply now, each with a picture; the others
+with when they open."""
 from datetime import timedelta
 
 from flask import g, request
@@ -6,9 +7,11 @@ from flask import g, request
 from kiosk.clock import today
 
 from kiosk.participant import bp
+from kiosk.participant.balance import balance_facts
 from kiosk.participant.claim import identification_step, participant, statuses
 from kiosk.participant.journey import advance, go, needs_session, show
 from kiosk.participant.voice import screen_voice
+from kiosk.voice.spoken import Rupiah
 
 
 # Reasons that open within this many days are listed with their date; later ones would be noise
@@ -23,6 +26,8 @@ def reason():
     record = participant()
     if record is None:
         return go(identification_step())
+    if record.open_claims:  # one claim at a time: the balance screen says which is open
+        return go("balance")
     all_statuses = statuses(record)
     if request.method == "POST":
         chosen = request.form.get("reason", "")
@@ -35,7 +40,8 @@ def reason():
     horizon = today() + timedelta(days=LATER_HORIZON_DAYS)
     available = [s for s in all_statuses if s.available]
     return show("participant/reason.html", "reason", available=available,
-                voice=screen_voice("reason", None if available else "none"),
+                voice=screen_voice("reason", None if available else "none",
+                                   values={"amount": Rupiah(record.balance)}),
                 later=[s for s in all_statuses
                        if not s.available and s.available_from and s.available_from <= horizon],
-                chosen=row.data.get("reason"))
+                chosen=row.data.get("reason"), facts=balance_facts(record))

@@ -12,7 +12,7 @@ from sqlalchemy.orm.exc import ObjectDeletedError
 
 from kiosk import receipts, visits
 from kiosk.extensions import db
-from kiosk.participant import bp
+from kiosk.participant import bp, practice
 from kiosk.participant.journey import advance, go, needs_session, show
 from kiosk.participant.voice import cue_voice, screen_voice
 from kiosk.voice.prompts import RECEIPT_PRINTED, RECEIPT_PRINTING
@@ -45,6 +45,8 @@ def _sections(paper) -> list[dict]:
 @needs_session
 def receipt():
     row = g.kiosk_session
+    if row.practice:  # a practice claim has no claim row: its receipt is the visit's own
+        return practice.receipt(row)
     claim = _claim(row)
     if claim is None:
         return go("review")
@@ -77,6 +79,8 @@ def receipt_print():
     Answers JSON for kiosk.js; the no-script button (`page=1`) comes back to the screen.
     """
     row = g.kiosk_session
+    if row.practice:
+        return practice.receipt_print(row)
     claim = _claim(row)
     if claim is None:
         return go("review")

@@ -9,8 +9,7 @@ from kiosk.participant import bp
 from kiosk.participant.bank import mask_account
 from kiosk.participant.claim import identification_step, participant, picture
 from kiosk.participant.journey import go, needs_session, show
-from kiosk.participant.voice import screen_voice
-from kiosk.voice.spoken import Rupiah
+from kiosk.participant.voice import review_voice
 
 CHANGEABLE = ("reason", "bank", "phone", "documents")
 
@@ -33,17 +32,15 @@ def review():
             return _to_receipt(row, saved, saved.details.get("staff_reasons", []))
     record = participant()
     claim = picture(record) if record else None
-    if claim is None or "phone" not in row.data:
-        return go(identification_step() if record is None else "phone")
+    if claim is None or "phone" not in row.data:  # the amount screen confirms the phone
+        return go(identification_step() if record is None else "amount")
     if claim.documents_needed and "documents" not in row.data:
         return go("documents")
     if request.method == "POST":
         return _submit(row, claim)
     return show("participant/review.html", "review", claim=claim,
                 account=mask_account(claim.bank_account),
-                voice=screen_voice("review", "staff" if claim.needs_staff else None, values={
-                    "reason": reason_name(claim.reason.value), "net": Rupiah(claim.tax.net),
-                    "bank": claim.bank_name}))
+                voice=review_voice(claim, reason_name(claim.reason.value)))
 
 
 @bp.post("/review/change")
@@ -60,6 +57,10 @@ def change():
 
 
 def _submit(row, claim):
+    if row.practice:  # kept in the visit only: nothing saved, sent or counted
+        from kiosk.participant import practice
+
+        return practice.submit(row, claim)
     try:
         receipt = claims.save(_draft(row, claim))
     except claims.ClaimInProgress:

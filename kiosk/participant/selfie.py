@@ -1,9 +1,14 @@
 """Selfie: a guided photo, a head-turn check and a match with the reference photo.
 
-Sub-states (CONTRACT.md): intro -> camera -> liveness -> matching, and staff, which is never
-further than one tap ("I prefer a staff member") and which the kiosk calls itself after
-SELFIE_TRIES tries, on an uncertain match, without a camera, or without a reference photo. The
-tries are counted in the visit, never against the participant's account.
+Sub-states (CONTRACT.md): intro -> camera -> liveness -> matching, retry (a calm pause after a
+try that did not succeed: why, what to change, and "Buka kamera" when ready; the camera is off),
+and staff, which is never further than one tap ("I prefer a staff member") and which the kiosk
+calls itself after SELFIE_TRIES tries, on an uncertain match, without a camera, or without a
+reference photo. The tries are counted in the visit, never against the participant's account.
+
+One instruction at a time: the camera opens with what to do ("start", no verdict), a face lost
+for a moment is not "no face" (NO_FACE_PATIENCE frames in a row first), and while the head turns
+the turn is the only instruction shown and said.
 
 The browser owns the camera (static/js/camera.js) and posts a JPEG frame a few times a second to
 /selfie/frame; each answer is the one piece of advice to show and speak. Frames are analysed in
@@ -48,12 +53,13 @@ from kiosk.participant.journey import (
     go,
     needs_session,
     next_step,
+    record_shown_with,
     show,
     skip_when,
 )
 from kiosk.participant.voice import cue_voice, screen_voice
 from kiosk.security import read_body
-from kiosk.voice.prompts import SELFIE_ADVICE, SELFIE_RETRY, SELFIE_STAFF_WHY, SELFIE_TURN
+from kiosk.voice.prompts import SELFIE_ADVICE, SELFIE_RETRY, SELFIE_RETRY_HELP, SELFIE_STAFF_WHY
 
 FRAME_MAX_BYTES = 2_000_000  # a 1280x720 JPEG is ~150 kB; anything far larger is not a frame
 BASELINE_FRAMES = 12  # the good frames whose head angle is the participant's own "straight"
@@ -61,6 +67,11 @@ CAMERA_MAX_FRAMES = 120  # about 30 s with a face in view but no steady good pic
 # A frame replaces the kept one only when clearly better: each replacement writes a JPEG of
 # ~40 kB to the database, and a webcam's noise alone moves the quality by a few hundredths.
 KEEP_BETTER_BY = 0.05
+# What the camera screen shows before the frames say anything, and while the head turns.
+START, TURN = "start", "turn"
+# Frames in a row without a face before "no face" is shown: 2-3 s (a camera still starting, a
+# face leaving the picture for a moment).
+NO_FACE_PATIENCE = 10
 clock = time.time  # when a frame arrived: the head turn's pace (any process may serve the next)
 
 # Why the kiosk called a staff member to this step (their words: kiosk.voice.prompts).
@@ -83,7 +94,8 @@ def _save(row, state: dict) -> None:
 
 def _demo_enrolment(row) -> bool:
     """With DEMO=1 only, a participant without a reference photo is enrolled from this selfie."""
-    return current_app.config["DEMO"] and get_core().reference_photo(row.participant_id) is None
+    return (current_app.config["DEMO"] and not row.practice
+            and get_core().reference_photo(row.participant_id) is None)
 
 
 def _call_staff(row, state: dict, why: str) -> None:
@@ -96,6 +108,8 @@ def _call_staff(row, state: dict, why: str) -> None:
 
 def prepare(row) -> None:
     """The participant was identified: without a reference photo to match, call staff now."""
+    if row.practice:
+        return  # the practice selfie accepts any face: there is nothing to match it with
     try:
         if not _demo_enrolment(row) and get_core().reference_photo(row.participant_id) is None:
             _call_staff(row, _state(row), "no_photo")
@@ -106,21 +120,27 @@ def prepare(row) -> None:
 def _open_camera(row, state: dict, retry: str | None = None) -> None:
     """Start a (new) try: fresh advice smoothing, no kept frame."""
     # Soft advice (glasses, eyes) is shown but counts towards the photo: the match decides.
-    steady = Steady(good=(Advice.GOOD, *sorted(SOFT_ADVICE)))
+    steady = Steady(good=(Advice.GOOD, *sorted(SOFT_ADVICE)), shown=START,
+                    patience={Advice.NO_FACE: NO_FACE_PATIENCE})
     state.update(phase="camera", steady=steady.to_dict(), yaws=[], best=None, best_face=None,
-                 kept_embedding=None, turn=None, advice=None, retry=retry, frames=0)
+                 kept_embedding=None, turn=None, advice=START, retry=retry, frames=0)
     captures.forget(row.id, captures.SELFIE)
     _save(row, state)
 
 
 def _retry(row, state: dict, why: str) -> None:
-    """Count a try that did not succeed; open the camera again, or call staff after the last."""
+    """Count a try that did not succeed; pause (camera off) with what to change, or call staff
+    after the last. The participant opens the camera again when ready."""
     state["tries"] = state.get("tries", 0) + 1
     visits.record_event(row, "selfie", f"retry_{why}")
     if state["tries"] >= current_app.config["SELFIE_TRIES"]:
         _call_staff(row, state, "tries")
     else:
-        _open_camera(row, state, retry=why)
+        captures.forget(row.id, captures.SELFIE)
+        for key in ("steady", "yaws", "best", "best_face", "kept_embedding", "turn", "advice"):
+            state.pop(key, None)
+        state.update(phase="retry", retry=why)
+        _save(row, state)
 
 
 @skip_when("selfie")
@@ -151,14 +171,15 @@ def selfie():
     state = _state(row)
     demo = _demo_enrolment(row)
     phase = state.get("phase", "intro")
-    advice = state.get("advice") or Advice.NO_FACE
-    retry = state.get("retry") or ""
+    advice = state.get("advice") or START
+    retry = state.get("retry") if state.get("retry") in SELFIE_RETRY else "lost"
+    tries_left = current_app.config["SELFIE_TRIES"] - state.get("tries", 0)
     said_first = state.get("why") if phase == "staff" else retry
     return show("participant/selfie.html", "selfie", state=phase, selfie=state, demo=demo,
-                tries_left=current_app.config["SELFIE_TRIES"] - state.get("tries", 0),
-                advice=advice, advice_text=advice_words(advice),
-                retry_text=_(SELFIE_RETRY[retry]) if retry in SELFIE_RETRY else "",
-                turn_text=_(SELFIE_TURN), voice=screen_voice("selfie", phase, said_first))
+                tries_left=tries_left, advice=advice, advice_text=advice_words(advice),
+                retry=retry, retry_text=_(SELFIE_RETRY[retry]),
+                retry_help=[_(message) for message in SELFIE_RETRY_HELP[retry]],
+                voice=screen_voice("selfie", phase, said_first, values={"tries": tries_left}))
 
 
 @bp.post("/selfie/start")
@@ -171,6 +192,9 @@ def selfie_start():
     if state.get("phase") in ("intro", None):
         _open_camera(row, state)
         visits.record_event(row, "selfie", "camera_opened")
+    elif state.get("phase") == "retry":  # the participant is ready for the next try
+        _open_camera(row, state, retry=state.get("retry"))
+        visits.record_event(row, "selfie", "camera_again")
     return go("selfie")
 
 
@@ -197,12 +221,9 @@ def selfie_camera_failed():
 
 def _answer(state: dict, progress: float = 0.0, status: int = 200):
     """The frame's answer: the sub-state, the advice to show and speak, the progress."""
-    advice = state.get("advice") or Advice.NO_FACE
+    advice = state.get("advice") or START
     body = {"state": state["phase"], "advice": advice, "text": advice_words(advice),
             "voice": cue_voice("selfie-advice", advice), "progress": round(progress, 2)}
-    if state["phase"] == "liveness":
-        body["challenge"] = _(SELFIE_TURN)
-        body["challenge_voice"] = cue_voice("selfie-turn", "turn")
     if state["phase"] not in ("camera", "liveness"):
         body["next"] = url_for("participant.selfie")
     return jsonify(body), status
@@ -245,7 +266,9 @@ def _camera_frame(row, state: dict, report: FrameReport, jpeg: bytes) -> float:
     if not state.get("reference_ready"):
         # While the participant settles in front of the camera, not when they tap or wait for
         # the match: embed the reference photo (kept, so once per participant and photo).
-        references.embedding(row.participant_id, get_core().reference_photo(row.participant_id))
+        if not row.practice:
+            references.embedding(row.participant_id,
+                                 get_core().reference_photo(row.participant_id))
         state["reference_ready"] = True
     steady = Steady.from_dict(state["steady"])
     shown, progress, ready = steady.update(report)
@@ -254,7 +277,8 @@ def _camera_frame(row, state: dict, report: FrameReport, jpeg: bytes) -> float:
     if report.usable:
         state["yaws"] = (state.get("yaws") or [])[-(BASELINE_FRAMES - 1):] + [report.yaw]
         if state.get("best") is None or report.quality > state["best"] + KEEP_BETTER_BY:
-            captures.keep(row.id, captures.SELFIE, jpeg, report.quality)
+            if not row.practice:  # a practice face is coached, never kept
+                captures.keep(row.id, captures.SELFIE, jpeg, report.quality)
             state["best"], state["best_face"] = report.quality, list(report.face)
     if report.advice != Advice.NO_FACE:
         state["frames"] = state.get("frames", 0) + 1
@@ -266,6 +290,7 @@ def _camera_frame(row, state: dict, report: FrameReport, jpeg: bytes) -> float:
         # The turn starts from this frame's face: a picture swapped in next is a jump.
         state["turn"] = HeadTurn(baseline=median(state["yaws"]), last=geometry(report)).to_dict()
         visits.record_event(row, "selfie", "steady")
+        _show_advice(row, state, TURN)  # from now on, the one instruction is the turn
         return 0.0
     return progress
 
@@ -274,12 +299,14 @@ def _liveness_frame(row, state: dict, frame, report: FrameReport) -> float:
     turn = HeadTurn.from_dict(state["turn"])
     status = turn.update(report, clock())
     if turn.needs_face_check:
-        status = turn.same_face(_distance_from_kept(row, state, frame, report))
+        # Practice keeps no face to compare: any face is the practice participant's.
+        status = turn.same_face(0.0 if row.practice
+                                else _distance_from_kept(row, state, frame, report))
     state["turn"] = turn.to_dict()
-    if report.advice in (Advice.NO_FACE, Advice.MANY_FACES):
-        _show_advice(row, state, str(report.advice))
-    else:
-        _show_advice(row, state, str(Advice.GOOD))
+    # One instruction while the head turns: the turn (a turned head may not be found as a face;
+    # the turn times out by itself). Only a second person in the picture is said instead.
+    _show_advice(row, state, str(Advice.MANY_FACES) if report.advice == Advice.MANY_FACES
+                 else TURN)
     if status == "passed":
         state["phase"] = "matching"
         visits.record_event(row, "selfie", "turned")
@@ -320,6 +347,9 @@ def selfie_match():
     state = _state(row)
     if row.participant_id is None or state.get("phase") != "matching":
         return go("selfie")
+    if row.practice:  # any face passes: never matched against a reference, never kept
+        accept_practice(row)
+        return advance(row, "selfie", "accepted_practice")
     kept = captures.kept(row.id, captures.SELFIE)
     selfie = _kept_embedding(state, kept.image) if kept and state.get("best_face") else None
     if selfie is None:
@@ -361,10 +391,22 @@ def _accepted(row, state: dict, identity: dict):
     return advance(row, "selfie", outcome)
 
 
+def accept_practice(row) -> None:
+    """A practice visit's selfie is accepted, whatever the face (kiosk.participant.practice)."""
+    if not row.practice:
+        raise ValueError("only a practice visit's selfie is accepted without a match")
+    tries = _state(row).get("tries", 0) + 1
+    row.data["identity"] = {"by": "practice", "tries": tries,
+                            "at": utcnow().isoformat(timespec="seconds")}
+    _save(row, {"phase": "accepted", "tries": tries})
+
+
 def accept_by_staff(row) -> None:
     """A staff member checked the e-KTP (kiosk.visits.accept_identity): the participant goes on."""
     state = _state(row)
     row.data["identity"] = {"by": "staff", "tries": state.get("tries", 0),
                             "at": utcnow().isoformat(timespec="seconds")}
     _save(row, {"phase": "accepted", "tries": state.get("tries", 0)})
-    visits.move_to(row, next_step(row, "selfie"), "staff_accepted")
+    target = next_step(row, "selfie")
+    visits.move_to(row, target, "staff_accepted")
+    record_shown_with(row, "selfie", target)

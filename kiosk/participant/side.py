@@ -1,7 +1,12 @@
-"""Side doors on every screen: Back, Start over, language, text size, Call staff."""
+"""Side doors on every screen: Back, Start over (asked first), language, text size, contrast,
+Call staff."""
 from __future__ import annotations
 
-from flask import g, redirect, request
+import hashlib
+
+from flask import g, jsonify, redirect, request
+from sqlalchemy.exc import InvalidRequestError
+from sqlalchemy.orm.exc import ObjectDeletedError
 
 from kiosk import visits
 from kiosk.extensions import db
@@ -17,6 +22,32 @@ from kiosk.participant.journey import (
     show,
     step_url,
 )
+
+# Text sizes in per cent of the base size (28 px): each tap on `text-size` takes the next.
+TEXT_SIZES: tuple[int, ...] = (100, 125, 150)
+
+
+def screen_look() -> dict:
+    """How the screens look for this visit, for <html> and <main>: text size (per cent),
+    contrast (normal | high), and `visit`, a tag that tells one visit's screens from the next
+    one's (kiosk.js loads the page anew when a swap brings another visit's screen, so nothing
+    outside <main> keeps the last person's language, size or voice). The tag is a hash: it
+    says nothing about the visit's id."""
+    plain = {"text_size": TEXT_SIZES[0], "contrast": "normal", "visit": ""}
+    row = g.get("kiosk_session")
+    if row is None:
+        return plain
+    try:
+        return {"text_size": row.text_size if row.text_size in TEXT_SIZES else TEXT_SIZES[0],
+                "contrast": "high" if row.high_contrast else "normal",
+                "visit": hashlib.sha256(row.id.encode()).hexdigest()[:16]}
+    except (ObjectDeletedError, InvalidRequestError):  # the visit ended meanwhile (an error page)
+        return plain
+
+
+@bp.app_context_processor
+def _frame_context() -> dict:
+    return {"screen_look": screen_look}
 
 
 def visit() -> KioskSession:
@@ -46,8 +77,25 @@ def back():
     return go(target)
 
 
+@bp.get("/start-over")
+def start_over_question():
+    """Start over asks first: "Mulai lagi dari awal?", with Kembali the biggest answer.
+
+    Only a question: nothing changes until its yes posts to /start-over. Kembali is a plain GET
+    of the screen the participant was on, so nothing of the visit is lost. Before a visit, or
+    on the welcome screen, there is nothing to lose and nothing to ask.
+    """
+    row = g.kiosk_session
+    if row is None or row.step == "welcome":
+        return go("welcome")
+    return show("participant/start_over.html", "start-over",
+                "saved" if row.step in AFTER_SUBMIT else None,
+                return_url=step_url(row.step))
+
+
 @bp.post("/start-over")
 def start_over():
+    """End the visit and wipe it: the question's yes, the idle warning run out (no question)."""
     visits.end(g.kiosk_session, "start_over")
     return go("welcome")
 
@@ -61,12 +109,35 @@ def language():
     return go(row.step)
 
 
+def _wants_json() -> bool:
+    """kiosk.js asks for JSON and changes the page in place; a plain form reloads the screen."""
+    return request.accept_mimetypes.best_match(["text/html", "application/json"]) \
+        == "application/json"
+
+
+def _look(row: KioskSession):
+    """Answer a change of the screen's look: JSON for kiosk.js, else the screen again."""
+    if _wants_json():
+        db.session.commit()
+        return jsonify(screen_look())
+    return go(row.step)
+
+
 @bp.post("/text-size")
 def text_size():
+    """Step the text size 100 -> 125 -> 150 -> 100 %, for this visit."""
     row = visit()
-    row.large_text = not row.large_text
-    db.session.commit()
-    return go(row.step)
+    at = TEXT_SIZES.index(row.text_size) if row.text_size in TEXT_SIZES else -1
+    row.text_size = TEXT_SIZES[(at + 1) % len(TEXT_SIZES)]
+    return _look(row)
+
+
+@bp.post("/contrast")
+def contrast():
+    """Turn the high-contrast theme on or off, for this visit."""
+    row = visit()
+    row.high_contrast = not row.high_contrast
+    return _look(row)
 
 
 @bp.post("/still-here")

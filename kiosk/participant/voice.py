@@ -8,6 +8,11 @@ so its address tells nothing about the amount in it). Static prompts are built b
 the visit and synthesised when the browser first asks for it, then cached.
 
 Audio answers carry long-lived cache headers: the same address always holds the same sound.
+
+Every choice and control has a static clip too (kiosk.voice.prompts.clips): the page fetches the
+map of them for its language (`labels`), so voice.js can say each choice after the screen's
+prompt, a choice touched once, and, in audio mode (for a participant who cannot see the screen),
+the control that has the focus. Audio mode is remembered in the visit and ends with it.
 """
 from __future__ import annotations
 
@@ -15,8 +20,12 @@ import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 
-from flask import Blueprint, Flask, abort, current_app, g, request, send_file, url_for
+from flask import (Blueprint, Flask, Response, abort, current_app, g, jsonify, request, send_file,
+                   url_for)
 from flask_babel import force_locale, get_locale, gettext
+
+from sqlalchemy.exc import InvalidRequestError
+from sqlalchemy.orm.exc import ObjectDeletedError
 
 from hardware.errors import HardwareError
 from hardware.speech import Pyttsx3Synthesizer, RecordingSynthesizer, Synthesizer, wav_is_complete
@@ -25,8 +34,10 @@ from kiosk.extensions import db
 from kiosk.i18n import LANGUAGES
 from kiosk.voice import RATES, voice_for
 from kiosk.voice.cache import VoiceCache
-from kiosk.voice.prompts import CUES, SCREENS, compose, screen_text, static_texts
-from kiosk.voice.spoken import say
+from kiosk.roster.csv_import import BANK_CODES
+from kiosk.voice.prompts import (CUES, SCREENS, clips, compose, review_messages, screen_text,
+                                 static_texts)
+from kiosk.voice.spoken import Digits, Rupiah, say
 
 bp = Blueprint("voice", __name__)
 
@@ -35,6 +46,8 @@ PERSONAL_HOURS = 1  # a visit lasts minutes; its spoken balance need not outlive
 VOLUMES = (0.25, 0.5, 0.75, 1.0)
 DEFAULT_VOLUME = 2  # an index into VOLUMES: room to turn it up
 RETRY_AFTER_SECONDS = 2
+AUDIO_MODE = "audio_mode"  # the visit's data key: audio mode is on for this visit
+AUDIO_MODE_HEADER = "X-Audio-Mode"  # on | off on a participant screen of a visit (voice.js)
 
 
 def make_synthesizer(config: Mapping) -> Synthesizer:
@@ -60,6 +73,7 @@ class Voice:
         self.personal = VoiceCache(root / "personal", synthesizer)
         self.secret = app.secret_key.encode()
         self._static: dict[str, tuple[str, int, str]] | None = None
+        self._labels: dict[str, dict] = {}
         self._lock = threading.Lock()
 
     def static_prompts(self) -> Iterator[tuple[str, str]]:
@@ -67,10 +81,35 @@ class Voice:
         seen = set()
         for language in LANGUAGES:
             with force_locale(language):
-                for text in static_texts(gettext):
+                for text in static_texts(gettext, language, names=LANGUAGES, banks=BANK_CODES):
                     if (language, text) not in seen:
                         seen.add((language, text))
                         yield language, text
+
+    def label_map(self, language: str) -> dict:
+        """The clips of every choice and control for a page in `language`, by group and key.
+
+        {"choices": {"reason:partial_10": clip, "language:en": clip, ...}, "texts": {words:
+        clip}, "fields", "states", "counts", "numbers", "mode"}; a clip is {name, text, src,
+        slow_src}. Built once per language (the addresses never change while the app runs).
+        """
+        with self._lock:
+            found = self._labels.get(language)
+        if found is not None:
+            return found
+        groups: dict[str, dict[str, dict]] = {}
+        with force_locale(language):
+            for clip in clips(gettext, language, names=LANGUAGES, banks=BANK_CODES):
+                keys = {speed: self.key(clip.language, rate, clip.text)
+                        for speed, rate in RATES.items()}
+                groups.setdefault(clip.group, {})[clip.key] = {
+                    "name": clip.name, "text": clip.text,
+                    "src": url_for("voice.audio", key=keys["normal"]),
+                    "slow_src": url_for("voice.audio", key=keys["slow"])}
+        found = {"language": language, **groups}
+        with self._lock:
+            self._labels[language] = found
+        return found
 
     def forget(self, keys) -> None:
         """Delete a visit's personal audio (when the visit ends)."""
@@ -133,6 +172,25 @@ def screen_voice(step: str, sub: str | None = None, code: str | None = None,
     return _audio(screen, screen_text(screen, gettext, said, code), dynamic=bool(fields))
 
 
+def review_voice(claim, reason: str) -> dict:
+    """The review said whole: the claim's facts (the account and phone by their last digits),
+    then why staff check it. `claim` is the visit's claim picture, `reason` its reason's name as
+    the screen shows it."""
+    staff = claim.needs_staff
+    messages = review_messages(tuple(claim.staff_reasons) if staff else None)
+    language = str(get_locale())
+    needed = len(claim.documents_needed)
+    values = {"reason": reason, "net": Rupiah(claim.tax.net),
+              "bank": claim.bank_name,
+              "account": Digits(claim.bank_account[-4:], (len(claim.bank_account[-4:]),)),
+              "phone": Digits(claim.phone[-3:], (len(claim.phone[-3:]),)),
+              "have": len(claim.documents_have) if needed else None,
+              "needed": needed or None}
+    said = {name: None if value is None else say(value, language) for name, value in values.items()}
+    return _audio("review/staff" if staff else "review", compose(messages, gettext, said),
+                  dynamic=True)
+
+
 def cue_voice(group: str, code: str) -> dict:
     """A cue said while a screen stays (selfie advice, the head turn, paper advice)."""
     return _audio(f"{group}/{code}", compose((CUES[(group, code)],), gettext, {}), dynamic=False)
@@ -144,7 +202,12 @@ def voice_settings() -> dict:
     volume = row.speech_volume if row is not None else DEFAULT_VOLUME
     return {"slow": bool(row and row.speech_slow), "off": bool(row and row.speech_off),
             "volume": VOLUMES[min(max(volume, 0), len(VOLUMES) - 1)], "level": volume,
-            "levels": len(VOLUMES)}
+            "levels": len(VOLUMES), "audio": audio_mode(row)}
+
+
+def audio_mode(row) -> bool:
+    """True while this visit is in audio mode (started by a key press on the welcome screen)."""
+    return bool(row is not None and (row.data or {}).get(AUDIO_MODE))
 
 
 def _send(path: Path, personal: bool):
@@ -187,9 +250,19 @@ def audio(key: str):
     return _send(path, personal=not static)
 
 
+@bp.get("/voice/labels/<language>.json")
+def labels(language: str):
+    """The page's map of choice and control clips (see Voice.label_map), fetched by each page
+    load (about 40 kB; kiosk.security keeps it out of the browser's cache like every page)."""
+    if language not in LANGUAGES:
+        abort(404)
+    return jsonify(voice().label_map(language))
+
+
 @bp.post("/voice/settings")
 def settings():
-    """Change a speech setting for this visit: `slow` or `off` (1/0), `volume` (up/down)."""
+    """Change a speech setting for this visit: `slow` or `off` (1/0), `volume` (up/down),
+    `audio` (1/0: audio mode, for a participant who cannot see the screen)."""
     from kiosk.participant.side import visit
 
     if g.get("kiosk") is None:  # only a kiosk has a visit to remember them in
@@ -203,8 +276,29 @@ def settings():
     if form.get("volume") in ("up", "down"):
         step = 1 if form["volume"] == "up" else -1
         row.speech_volume = min(max(row.speech_volume + step, 0), len(VOLUMES) - 1)
+    if "audio" in form:
+        if form["audio"] == "1":
+            row.data[AUDIO_MODE] = True
+            row.speech_off = False  # a person who cannot see the screen needs the voice
+        else:
+            row.data.pop(AUDIO_MODE, None)
     db.session.commit()
     return "", 204
+
+
+def _say_audio_mode(response: Response) -> Response:
+    """Tell voice.js whether the visit a swapped screen belongs to is in audio mode.
+
+    The page keeps audio mode while the participant moves through swaps; a visit that began at
+    Start (the welcome screen's own visit is replaced) learns it again from the page.
+    """
+    row = g.get("kiosk_session")
+    if row is not None and request.headers.get("HX-Request") and response.mimetype == "text/html":
+        try:
+            response.headers[AUDIO_MODE_HEADER] = "on" if audio_mode(row) else "off"
+        except (ObjectDeletedError, InvalidRequestError):
+            pass  # the visit ended in another request meanwhile: nothing to say
+    return response
 
 
 def init_app(app: Flask) -> None:
@@ -212,4 +306,5 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.jinja_env.globals["voice_settings"] = voice_settings
     app.jinja_env.globals["idle_voice"] = lambda: screen_voice("idle")
+    app.after_request(_say_audio_mode)
 

@@ -67,6 +67,7 @@ def board_data() -> dict:
         kiosks.append({
             "id": kiosk.id, "name": kiosk.name,
             "step": STEPS.get(visit.step if visit else "welcome", "-"),
+            "practice": bool(visit is not None and visit.practice),
             "idle": ago(visit.updated_at, now) if visit else "-",
             "heartbeat": ago(kiosk.last_heartbeat, now),
             "late": kiosk.last_heartbeat is None or now - kiosk.last_heartbeat > HEARTBEAT_LATE,
@@ -81,6 +82,8 @@ def board_data() -> dict:
         visit = db.session.get(KioskSession, call.session_id) if call.session_id else None
         requests.append({
             "id": call.id, "kiosk": call.kiosk_id, "reason": call.reason,
+            # A practice visit's call: someone practising needs a person all the same.
+            "practice": bool(call.practice),
             "reason_words": REASONS.get(call.reason, call.reason),
             "step": STEPS.get(call.step, call.step), "status": call.status,
             "waited": ago(call.created_at, now), "staff_name": call.staff_name,

@@ -58,8 +58,11 @@ def compute(since: date, until: date, kiosk: str | None) -> dict:
                                                                       time.min)
     events_query = select(StepEvent).where(StepEvent.at >= start, StepEvent.at < end)
     claims_query = select(Claim).where(Claim.created_at >= start, Claim.created_at < end)
+    # A practice visit writes no step events and saves no claim; its calls for staff are
+    # marked practice and left out here (kiosk.participant.practice).
     help_query = select(HelpRequest).where(HelpRequest.created_at >= start,
-                                           HelpRequest.created_at < end)
+                                           HelpRequest.created_at < end,
+                                           HelpRequest.practice.is_(False))
     if kiosk:
         events_query = events_query.where(StepEvent.kiosk_id == kiosk)
         claims_query = claims_query.where(Claim.kiosk_id == kiosk)

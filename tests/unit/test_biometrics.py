@@ -241,3 +241,21 @@ def test_the_band_between_sends_close_calls_to_staff(references):
 
 def test_a_reference_photo_without_a_face_gives_none():
     assert reference_embedding(np.full((400, 300, 3), 200, np.uint8)) is None
+
+
+def test_steady_starts_with_a_neutral_code_and_waits_before_a_patient_code():
+    from kiosk.biometrics import Steady
+
+    steady = Steady(shown="start", patience={"no-face": 5})
+    shown = [steady.update("no-face")[0] for _ in range(5)]
+    assert shown == ["start"] * 4 + ["no-face"]
+    assert [steady.update("good")[0] for _ in range(2)] == ["no-face", "good"]
+    # Kept in the visit between frames: the patience goes with it.
+    again = Steady.from_dict(steady.to_dict())
+    assert [again.update("no-face")[0] for _ in range(4)] == ["good"] * 4
+
+
+def test_steady_without_patience_shows_the_first_code_at_once():
+    from kiosk.biometrics import Steady
+
+    assert Steady().update("closer")[0] == "closer"

@@ -280,6 +280,40 @@ def test_check_wants_the_slow_file_longer_than_its_normal_twin(tmp_path):
     assert "slower is not longer" in problems[RATES["slow"]]
 
 
+def test_a_word_or_two_may_run_long_by_espeaks_tail_but_not_short_or_at_another_rate(tmp_path):
+    """English "one" lasts 0.78 s at 150 words a minute where the pace model says 0.36 s."""
+    from kiosk.voice.cache import SHORT_TAIL_SECONDS
+
+    cache = VoiceCache(tmp_path, RecordingSynthesizer())
+    word = "one"
+
+    def put(rate: int, seconds: float) -> None:
+        path = cache.path(cache.key("en", "gmw/en", rate, word))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with wave.open(str(path), "wb") as w:
+            w.setnchannels(1)
+            w.setsampwidth(2)
+            w.setframerate(22050)
+            w.writeframes(RecordingSynthesizer.tone(seconds))
+
+    normal, slow = RATES["normal"], RATES["slow"]
+    put(normal, 0.78)
+    put(slow, 0.78 * normal / slow)
+    assert cache.check("en", "gmw/en", BOTH, word) == {}
+    # The same lengths for a sentence are wrong: the tail is allowed to a short text only.
+    assert expected_seconds(word, "gmw/en", normal) * 1.5 < 0.78
+    tail = expected_seconds(word, "gmw/en", normal) * 1.5 + SHORT_TAIL_SECONDS + 0.2
+    put(normal, tail)  # longer than a word and its tail
+    put(slow, tail * normal / slow)
+    assert set(cache.check("en", "gmw/en", BOTH, word)) == set(BOTH)
+    put(normal, 0.1)  # cut short
+    put(slow, 0.78 * normal / slow)
+    assert normal in cache.check("en", "gmw/en", BOTH, word)
+    put(normal, 0.78)  # each fits, but the slow one was said at the normal rate
+    put(slow, 0.78)
+    assert "slower is not longer" in cache.check("en", "gmw/en", BOTH, word)[slow]
+
+
 def test_repair_rebuilds_only_what_is_off_and_in_place(tmp_path):
     synth = RecordingSynthesizer()
     cache = VoiceCache(tmp_path, synth)

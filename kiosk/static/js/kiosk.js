@@ -1,9 +1,11 @@
-// The kiosk's only script: focus and announcements after swaps, the keypad, the idle warning.
+// The kiosk's only script: focus and announcements after swaps, the keypad, the idle warning,
+// the Settings dialog (text size and contrast in place), and the frame kept in step with the visit.
 // No framework, no inline handlers (a strict Content-Security-Policy holds).
 (function () {
   "use strict";
 
   var live = document.getElementById("live");
+  var body = document.body;
   function announce(text) {
     if (!live) return;
     live.textContent = "";
@@ -15,18 +17,27 @@
     return meta ? meta.content : "";
   }
 
-  // While a request runs the screen says it is busy; after a swap focus moves to the heading.
-  document.addEventListener("htmx:beforeRequest", function () {
+  // While a request the participant made runs, the screen says it is busy (it dims after 0.4 s,
+  // kiosk.css); the screen's own poll ([data-wait]) is not the participant waiting.
+  document.addEventListener("htmx:beforeRequest", function (event) {
     var m = main();
-    if (m) m.setAttribute("aria-busy", "true");
+    var elt = event.detail && event.detail.elt;
+    if (m && !(elt && elt.closest && elt.closest("[data-wait]"))) m.setAttribute("aria-busy", "true");
   });
   document.addEventListener("htmx:afterRequest", function () {
     var m = main();
     if (m) m.removeAttribute("aria-busy");
   });
-  // The live region says what the voice says (voice.js), so a screen-reader user and a listener
-  // get the same words; a screen without a voice announces its error summary or heading.
-  document.addEventListener("htmx:afterSettle", function () {
+
+  // Focus: one rule, for keyboard, switch and screen-reader users (and voice.js to build on).
+  // After every swap of <main>, focus moves to the screen's error summary if it shows one, else to
+  // its <h1> (made focusable with tabindex="-1"; its ring shows only after keyboard use, as
+  // :focus-visible decides), and the live region says the screen's words (voice.js's text, so a
+  // listener and a screen-reader user get the same). Then "kiosk:focused" is dispatched on the
+  // element. The dialogs are native modal <dialog>s: the browser keeps focus inside while one is
+  // open, moves it in when it opens (Settings: its heading, by autofocus; the idle warning:
+  // "Saya masih di sini", its only button) and gives it back to where it was when it closes.
+  function focusScreen() {
     var summary = document.querySelector("main .error-summary");
     var heading = document.querySelector("main h1");
     var voice = document.querySelector("main audio[data-voice]");
@@ -35,6 +46,92 @@
     if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
     target.focus();
     announce(voice ? voice.dataset.text : target.textContent.replace(/\s+/g, " ").trim());
+    target.dispatchEvent(new CustomEvent("kiosk:focused", { bubbles: true }));
+  }
+  document.addEventListener("htmx:afterSettle", focusScreen);
+
+  // One visit's screens: everything outside <main> (the language of the toolbar, the text size,
+  // the contrast, the voice settings) belongs to the visit the page was loaded for. A swap that
+  // brings another visit's screen (the visit ended: Selesai, Start over, a staff reset, the server's
+  // idle end) loads that screen as a whole page instead, so the next person starts afresh. A page
+  // loaded before any visit adopts the first visit a swap brings (Mulai).
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var detail = event.detail;
+    if (!detail.shouldSwap || typeof detail.serverResponse !== "string") return;
+    var found = /<main\b[^>]*\bdata-visit="([^"]*)"/.exec(detail.serverResponse);
+    if (!found) return;
+    var mine = body.dataset.visit || "";
+    if (mine && found[1] !== mine) {
+      detail.shouldSwap = false;
+      window.location.replace((detail.pathInfo && detail.pathInfo.responsePath) || "/");
+    } else if (!mine) {
+      body.dataset.visit = found[1];
+    }
+  });
+
+  // A modal dialog keeps Tab and Shift+Tab inside it, round and round (the browser would let focus
+  // leave for its own toolbar after the last control).
+  var FOCUSABLE = 'button:not([disabled]), [href], input:not([type="hidden"]):not([disabled]), ' +
+                  'select, textarea, [tabindex]:not([tabindex="-1"])';
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Tab") return;
+    var open = document.querySelectorAll("dialog[open]");
+    var dialog = open.length ? open[open.length - 1] : null;
+    if (!dialog || !dialog.matches(":modal")) return;
+    var items = Array.prototype.filter.call(dialog.querySelectorAll(FOCUSABLE), function (el) {
+      return el.getClientRects().length > 0;
+    });
+    if (!items.length) return;
+    var first = items[0], last = items[items.length - 1], here = document.activeElement;
+    var inside = dialog.contains(here);
+    if (event.shiftKey && (!inside || here === first || here === dialog.querySelector("h2"))) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && (!inside || here === last)) {
+      event.preventDefault();
+      first.focus();
+    }
+  });
+
+  // Settings (base.html): a native modal dialog opened and closed by invoker commands; this is the
+  // fallback for a browser without them. Text size and contrast change in place (the server keeps
+  // them for the visit and answers with the new look); without script their forms reload the screen.
+  var settings = document.getElementById("settings");
+  var invokers = "commandForElement" in HTMLButtonElement.prototype;
+  function setLook(look) {
+    var root = document.documentElement;
+    root.dataset.textSize = String(look.text_size);
+    root.dataset.contrast = look.contrast;
+    if (look.visit && !body.dataset.visit) body.dataset.visit = look.visit;
+    var value = document.querySelector("[data-text-size-value]");
+    if (value) value.textContent = look.text_size + "%";
+    var contrast = document.querySelector('#settings [data-action="contrast"]');
+    if (contrast) contrast.setAttribute("aria-pressed", look.contrast === "high" ? "true" : "false");
+  }
+  document.addEventListener("click", function (event) {
+    if (!settings) return;
+    if (!invokers && event.target.closest('[data-action="settings"]') && !settings.open) {
+      settings.showModal();
+      return;
+    }
+    if (!invokers && event.target.closest('[data-action="close-settings"]')) {
+      settings.close();
+      return;
+    }
+    var control = event.target.closest('#settings [data-action="text-size"], #settings [data-action="contrast"]');
+    var form = control && control.closest("form");
+    if (!form || !window.fetch) return;
+    event.preventDefault();
+    fetch(form.action, {
+      method: "POST", body: new FormData(form), credentials: "same-origin",
+      headers: { Accept: "application/json", "X-CSRFToken": csrfToken() }
+    }).then(function (response) {
+      if (!response.ok) throw new Error(String(response.status));
+      return response.json();
+    }).then(function (look) {
+      setLook(look);
+      if (control.dataset.action === "text-size") announce(control.textContent.replace(/\s+/g, " ").trim());
+    }).catch(function () { form.submit(); });  // the plain way: the screen loads again
   });
 
   // Keypad: digits go into the input the keypad names, grouped as the card prints them.
@@ -71,8 +168,7 @@
     else announce(code === "del" || code === "clear" ? (digits.split("").join(" ") || key.textContent.trim()) : code);
   });
 
-  // Idle: warn after IDLE seconds of no touch, count down, then wipe the visit.
-  var body = document.body;
+  // Idle: warn after IDLE seconds of no touch, count down, then wipe the visit (no question).
   var idleSeconds = parseInt(body.dataset.idleSeconds || "60", 10);
   var warnSeconds = parseInt(body.dataset.idleWarningSeconds || "30", 10);
   var dialog = document.getElementById("idle-dialog");
