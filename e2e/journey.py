@@ -135,6 +135,31 @@ def setting(page: Page, code: str) -> Locator:
     return open_settings(page).locator(f'[data-action="{code}"], [data-choice="{code}"]')
 
 
+def set_text_size(page: Page, percent: int) -> None:
+    """Tap Settings' text size until the screen is at `percent`, then close Settings."""
+    html = page.locator("html")
+    for _ in range(3):
+        if html.get_attribute("data-text-size") == str(percent):
+            break
+        setting(page, "text-size").click()
+        page.wait_for_function("size => document.documentElement.dataset.textSize !== size",
+                               arg=html.get_attribute("data-text-size") or "")
+    expect(html).to_have_attribute("data-text-size", str(percent))
+    if page.locator("dialog#settings").evaluate("d => d.open"):
+        setting(page, "close-settings").click()
+
+
+def set_contrast(page: Page, high: bool) -> None:
+    """Turn high contrast on or off in Settings, then close Settings."""
+    html = page.locator("html")
+    wanted = "high" if high else "normal"
+    if html.get_attribute("data-contrast") != wanted:
+        setting(page, "contrast").click()
+    expect(html).to_have_attribute("data-contrast", wanted)
+    if page.locator("dialog#settings").evaluate("d => d.open"):
+        setting(page, "close-settings").click()
+
+
 def choose(page: Page, code: str, step: str | None = None, state: str | None = None) -> None:
     """Tap the choice with data-choice=code inside <main> and wait for the next screen."""
     tap_and_wait(page, page.locator(f'main [data-choice="{code}"]'), step, state)

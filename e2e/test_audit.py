@@ -36,6 +36,8 @@ from e2e.journey import (
     enter_number,
     every_screen,
     main,
+    set_contrast,
+    set_text_size,
     start,
     tap_and_wait,
     toolbar,
@@ -175,7 +177,7 @@ def side_screens(page: Page, db, printer: Path,
     yield Screen("selfie-camera", "selfie", "camera")
     expect(page.locator('main[data-state="liveness"]')).to_be_visible(timeout=CAMERA_SECONDS * 1000)
     yield Screen("selfie-liveness", "selfie", "liveness")
-    expect(page.locator('main[data-step="balance"]')).to_be_visible(timeout=CAMERA_SECONDS * 1000)
+    expect(page.locator('main[data-step="reason"]')).to_be_visible(timeout=CAMERA_SECONDS * 1000)
     start(page)
     enter_number(page, PERSON.kpj)
     enter_birth_date(page, PERSON.birth_date, "selfie", "intro")

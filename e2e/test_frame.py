@@ -81,7 +81,7 @@ def test_start_over_asks_first_and_kembali_keeps_everything(page: Page, db):
     area = {name: box["width"] * box["height"] for name, box in boxes.items()}
     assert area["back"] > area["confirm-start-over"] and \
         boxes["back"]["height"] > boxes["confirm-start-over"]["height"]
-    tap_and_wait(page, action(page, "back"), "balance")
+    tap_and_wait(page, action(page, "back"), "reason")  # which shows the balance
     expect(page.get_by_test_id("balance")).to_have_text(re.compile(r"75[.,]500[.,]000"))
     assert "start_over" not in [e["outcome"] for e in db.rows_after(StepEvent, last_event)]
 

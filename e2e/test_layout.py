@@ -18,8 +18,8 @@ from playwright.sync_api import Page, expect
 from e2e.conftest import VIEWPORTS
 from e2e.journey import (PEOPLE_BY_KEY, PRINTING, action, choose, choose_day, choose_month,
                          clear_keys, enter_birth_date, enter_digits, enter_number, enter_year,
-                         every_screen, main, open_settings, pass_selfie, rupiah, setting, settled,
-                         start, tap_and_wait, toolbar, welcome, wrong_date)
+                         every_screen, main, open_settings, pass_selfie, rupiah, set_text_size,
+                         setting, settled, start, tap_and_wait, toolbar, welcome, wrong_date)
 from kiosk.i18n import LANGUAGES
 
 MIN_TARGET = 64  # CSS px, both sides
@@ -142,20 +142,6 @@ def test_every_button_is_a_big_target_with_room_around_it(oriented_page: Page, o
 
 
 # --- fitting ----------------------------------------------------------------------------------
-
-def set_text_size(page: Page, percent: int) -> None:
-    """Tap Settings' text size until the screen is at `percent`, then close Settings."""
-    html = page.locator("html")
-    for _ in range(3):
-        if html.get_attribute("data-text-size") == str(percent):
-            break
-        setting(page, "text-size").click()
-        page.wait_for_function("size => document.documentElement.dataset.textSize !== size",
-                               arg=html.get_attribute("data-text-size") or "")
-    expect(html).to_have_attribute("data-text-size", str(percent))
-    if page.locator("dialog#settings").evaluate("d => d.open"):
-        setting(page, "close-settings").click()
-
 
 def in_each_language(page: Page, name: str) -> Iterator[str]:
     """Show the screen in each language (Settings; the screen loads again in it), then in

@@ -23,6 +23,7 @@ from e2e.journey import (
     choose,
     enter_birth_date,
     enter_number,
+    settled,
     start,
     tap_and_wait,
     toolbar,

@@ -277,23 +277,29 @@ def voice_build_command() -> None:
                f"{len(todo) - len(missing)} built already"
                + (f"; {removed} unfinished files removed" if removed else ""))
     failed: list[HardwareError] = []
-    with click.progressbar(missing, label="Building the voice", show_pos=True,
+    # Each file is made by a process of its own (hardware.speech), so one thread per core keeps
+    # every core busy: the first build takes half the time on two cores.
+    workers = os.cpu_count() or 1
+    with click.progressbar(length=len(missing), label="Building the voice", show_pos=True,
                            show_eta=True) as bar:
-        for language, rate, text in bar:
-            try:
-                cache.ensure(language, voice_for(language), rate, text)
-            except HardwareError as exc:
-                failed.append(exc)
+        for _, error in _each_in_threads(
+                lambda item: cache.ensure(item[0], voice_for(item[0]), item[1], item[2]),
+                missing, workers):
+            if error is not None:
+                failed.append(error)
+            bar.update(1)
     # A file may be whole yet wrong (said at another rate, cut short, silent): check each one
     # against its text and rate, built now or before, and build again what is off.
     rebuilt, still_off = 0, []
-    with click.progressbar(texts, label="Checking every file", show_pos=True) as bar:
-        for language, text in bar:
-            try:
-                count, left = cache.repair(language, voice_for(language), RATES.values(), text)
-            except HardwareError as exc:
-                failed.append(exc)
+    with click.progressbar(length=len(texts), label="Checking every file", show_pos=True) as bar:
+        for (language, text), result in zip(texts, _results_in_threads(
+                lambda item: cache.repair(item[0], voice_for(item[0]), RATES.values(), item[1]),
+                texts, workers)):
+            bar.update(1)
+            if isinstance(result, HardwareError):
+                failed.append(result)
                 continue
+            count, left = result
             rebuilt += count
             still_off += [f"{language} at {rate} ({text[:40]!r}): {why}"
                           for rate, why in left.items()]
@@ -309,6 +315,37 @@ def voice_build_command() -> None:
         raise click.ClickException(
             f"{len(still_off)} file(s) are still off after being rebuilt, so the synthesizer "
             f"does not say what it is asked: {'; '.join(still_off[:3])}")
+
+
+def _each_in_threads(work, items: list, workers: int):
+    """Run `work` on each item in `workers` threads; yield (item, HardwareError or None) as each
+    ends. Any other error is raised."""
+    from concurrent.futures import ThreadPoolExecutor, as_completed
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        futures = {pool.submit(work, item): item for item in items}
+        for future in as_completed(futures):
+            try:
+                future.result()
+            except HardwareError as exc:
+                yield futures[future], exc
+            else:
+                yield futures[future], None
+
+
+def _results_in_threads(work, items: list, workers: int):
+    """Run `work` on each item in `workers` threads; yield each result (or its HardwareError)
+    in the items' order."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def guarded(item):
+        try:
+            return work(item)
+        except HardwareError as exc:
+            return exc
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        yield from pool.map(guarded, items)
 
 
 # --- staff ------------------------------------------------------------------------------------

@@ -145,8 +145,8 @@ def test_every_screen_speaks_its_prompt_and_serves_it_as_audio(tone_app, tone, l
 def test_the_language_changes_the_words_and_the_voice_follows(tone):
     texts = {language: screen_voice_of(start(tone, language))["data-text"]
              for language in LANGUAGES}
-    assert texts["id"].startswith("Ketik nomor kartu BPJS atau nomor KTP Anda.")
-    assert texts["en"].startswith("Type your BPJS card number or KTP number.")
+    assert texts["id"].startswith("Ketik nomor kartu BPJS atau KTP Anda, lalu tekan Lanjut.")
+    assert texts["en"].startswith("Type your BPJS card or KTP number, then press Continue.")
     assert len(set(texts.values())) == 4  # Javanese and Sundanese have their own words
 
 
@@ -154,7 +154,7 @@ def test_the_error_is_said_before_the_screen_prompt(tone):
     start(tone)
     voice = screen_voice_of(tone.post("/identify", data={"number": ""}))
     assert voice["data-text"] == ("Masukkan nomor kartu Anda dulu. Ketik nomor kartu BPJS atau "
-                                  "nomor KTP Anda. Tekan Lanjut jika sudah.")
+                                  "KTP Anda, lalu tekan Lanjut.")
 
 
 def test_amounts_dates_and_claim_numbers_are_spoken_as_words(tone_app, tone):
@@ -164,8 +164,8 @@ def test_amounts_dates_and_claim_numbers_are_spoken_as_words(tone_app, tone):
     amount = screen_voice_of(tone.post("/reason", data={"reason": "retirement_age"},
                                        follow_redirects=True))["data-text"]
     # The last digits of the account and the phone, as words (all the balance: said just before).
-    assert amount.startswith("Semua uang JHT Anda dikirim ke rekening tabungan BRI, berakhiran "
-                             "satu lima nol delapan. SMS dikirim ke HP berakhiran nol nol satu.")
+    assert amount.startswith("Semua uang JHT Anda ke rekening BRI berakhiran satu lima nol "
+                             "delapan. SMS ke HP berakhiran nol nol satu.")
     assert not re.search(r"\d", amount)
     tone.post("/amount")
     review = screen_voice_of(tone.get("/review"))["data-text"]
@@ -637,11 +637,10 @@ def test_the_review_says_the_account_and_phone_by_their_last_digits_and_shows_so
     who = person("above_limit")
     last = " ".join("nol satu dua tiga empat lima enam tujuh delapan sembilan".split()[int(d)]
                     for d in who.bank_account[-4:])
-    assert f"Dikirim ke rekening {who.bank_name} yang berakhiran {last}." in text
-    assert "Nomor HP Anda berakhiran delapan sembilan nol." in text
+    assert f"rupiah ke rekening {who.bank_name} berakhiran {last}." in text
+    assert "SMS ke HP berakhiran delapan sembilan nol." in text
     assert "Jumlahnya di atas batas klaim mandiri, jadi petugas memeriksanya dulu." in text
-    assert text.endswith("Nomor rekening dan nomor HP tidak dibacakan lengkap. Jika sudah benar, "
-                         "tekan Kirim klaim.")
+    assert text.endswith("Tekan Kirim klaim.")
     # Every number in words (the reason's name is said as shown), the account never in full.
     assert not re.search(r"\d", text.replace("Usia 56 tahun", ""))
     assert 'data-testid="not-read-aloud">Nomor rekening dan nomor HP tidak dibacakan lengkap.<' \

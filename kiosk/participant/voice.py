@@ -177,7 +177,8 @@ def review_voice(claim, reason: str) -> dict:
     then why staff check it. `claim` is the visit's claim picture, `reason` its reason's name as
     the screen shows it."""
     staff = claim.needs_staff
-    messages = review_messages(tuple(claim.staff_reasons) if staff else None)
+    whole = claim.tax.tax == 0 and claim.tax.net == claim.record.balance
+    messages = review_messages(tuple(claim.staff_reasons) if staff else None, whole)
     language = str(get_locale())
     needed = len(claim.documents_needed)
     values = {"reason": reason, "net": Rupiah(claim.tax.net),
@@ -187,7 +188,8 @@ def review_voice(claim, reason: str) -> dict:
               "have": len(claim.documents_have) if needed else None,
               "needed": needed or None}
     said = {name: None if value is None else say(value, language) for name, value in values.items()}
-    return _audio("review/staff" if staff else "review", compose(messages, gettext, said),
+    return _audio("review/staff" if staff else "review/all" if whole else "review",
+                  compose(messages, gettext, said),
                   dynamic=True)
 
 

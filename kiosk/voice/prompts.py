@@ -278,15 +278,19 @@ def _status_screens() -> dict[str, Prompt]:
 
 
 # The review (kiosk.participant.review): what the claim is, then why staff check it, if they do.
-_REVIEW_FACTS = (
-    N_("Periksa klaim Anda"), N_("Alasan: %(reason)s."), N_("Uang yang Anda terima %(net)s."),
-    N_("Dikirim ke rekening %(bank)s yang berakhiran %(account)s."),
-    N_("Nomor HP Anda berakhiran %(phone)s."),
-    N_("Surat yang Anda bawa: %(have)s dari %(needed)s."))
+# The money, the account and the phone in the amount screen's words (_CONFIRM below): the whole
+# balance without tax is "all your JHT money" (the reason screen has just said how much it is).
+def _review_facts(whole: bool) -> tuple[str, ...]:
+    return (N_("Periksa klaim Anda"), N_("Alasan: %(reason)s."),
+            _CONFIRM_ALL[0] if whole else _CONFIRM[0], _CONFIRM_SMS,
+            N_("Surat yang Anda bawa: %(have)s dari %(needed)s."))
+
+
 _REVIEW_STAFF = N_("Petugas akan memeriksa klaim ini.")
-# What the lobby should not hear is not read; the screen says so in the same words.
+# What the lobby should not hear is not read (the account and the phone by their last digits
+# only); the screen says so.
 REVIEW_NOT_READ = N_("Nomor rekening dan nomor HP tidak dibacakan lengkap.")
-_REVIEW_SEND = N_("Jika sudah benar, tekan Kirim klaim.")
+_REVIEW_SEND = N_("Tekan Kirim klaim.")
 # Why staff check a claim (kiosk.jht staff reason codes), shown on the review and said after it.
 STAFF_REASONS = {
     "above_limit": N_("Jumlahnya di atas batas klaim mandiri, jadi petugas memeriksanya dulu."),
@@ -296,12 +300,14 @@ STAFF_REASONS = {
 }
 
 
-def review_messages(staff_reasons: tuple[str, ...] | None = None) -> tuple[str, ...]:
-    """The review's message ids: its facts, and with `staff_reasons` (codes) why staff check it."""
+def review_messages(staff_reasons: tuple[str, ...] | None = None,
+                    whole: bool = False) -> tuple[str, ...]:
+    """The review's message ids: its facts (`whole`: the whole balance without tax), and with
+    `staff_reasons` (codes) why staff check it."""
     if staff_reasons is None:
-        return SCREENS["review"].parts
+        return SCREENS["review/all" if whole else "review"].parts
     why = tuple(STAFF_REASONS[code] for code in staff_reasons if code in STAFF_REASONS)
-    return (*_REVIEW_FACTS, _REVIEW_STAFF, *why, REVIEW_NOT_READ, _REVIEW_SEND)
+    return (*_review_facts(whole), _REVIEW_STAFF, *why, _REVIEW_SEND)
 
 
 _BALANCE = N_("Uang JHT Anda %(amount)s.")
@@ -309,13 +315,13 @@ _BALANCE = N_("Uang JHT Anda %(amount)s.")
 SELFIE_TIPS = (N_("Lepaskan kacamata dan topi."), N_("Lihat ke layar."), N_("Diam sebentar."))
 # The amount, the account and the phone were said on the amount screen: the reason is new.
 _TYPE_NUMBER = N_("Ketik nomor kartu BPJS atau nomor KTP Anda")
-# What the amount screen confirms: the money, where it goes, where the SMS goes.
-_CONFIRM = (N_("Uang %(net)s dikirim ke rekening tabungan %(bank)s, berakhiran %(account)s."),
+# What the amount screen confirms: the money, where it goes, where the SMS goes (the review
+# says the same words).
+_CONFIRM = (N_("Uang %(net)s ke rekening %(bank)s berakhiran %(account)s."),
             N_("Itu sudah dipotong pajak %(tax)s."))
 # The whole balance without tax: the reason screen has just said how much it is.
-_CONFIRM_ALL = (N_("Semua uang JHT Anda dikirim ke rekening tabungan %(bank)s, berakhiran "
-                   "%(account)s."),)
-_CONFIRM_SMS = N_("SMS dikirim ke HP berakhiran %(phone)s.")
+_CONFIRM_ALL = (N_("Semua uang JHT Anda ke rekening %(bank)s berakhiran %(account)s."),)
+_CONFIRM_SMS = N_("SMS ke HP berakhiran %(phone)s.")
 PRESS_YES = N_("Jika benar, tekan Ya, benar.")
 
 SCREENS: dict[str, Prompt] = {
@@ -323,7 +329,7 @@ SCREENS: dict[str, Prompt] = {
         N_("Selamat datang"),
         N_("Di sini Anda bisa mengambil uang JHT sendiri."), JHT_MEANS,
         N_("Pilih bahasa, lalu tekan Mulai.")),
-    "identify": _prompt(_TYPE_NUMBER, PRESS_NEXT_WHEN_DONE, before={
+    "identify": _prompt(N_("Ketik nomor kartu BPJS atau KTP Anda, lalu tekan Lanjut."), before={
         **IDENTIFY_ERRORS, "wrong_pair_again": (IDENTIFY_ERRORS["wrong_pair"], OFFER_STAFF)}),
     "identify/resting": _prompt(
         N_("Kiosk ini sedang istirahat"),
@@ -389,11 +395,10 @@ SCREENS: dict[str, Prompt] = {
     "documents/check": _prompt(N_("Apakah foto ini bisa dibaca?"),
                                N_("Tekan Ya, bisa dibaca. Atau tekan Foto lagi.")),
     # The review says everything needed to check the claim, the account and the phone by their
-    # last digits only (said so on the screen too); see review_messages for the staff reasons.
-    # Without staff checks, the amount screen has just said (and the person confirmed) the money,
-    # the account and the phone: the review says what is new, within the 90 s of the whole path.
-    "review": _prompt(*_REVIEW_FACTS, REVIEW_NOT_READ, _REVIEW_SEND),
-    "review/staff": _prompt(*_REVIEW_FACTS, _REVIEW_STAFF, REVIEW_NOT_READ, _REVIEW_SEND),
+    # last digits only (the screen says so); see review_messages for the staff reasons.
+    "review": _prompt(*_review_facts(False), _REVIEW_SEND),
+    "review/all": _prompt(*_review_facts(True), _REVIEW_SEND),
+    "review/staff": _prompt(*_review_facts(False), _REVIEW_STAFF, _REVIEW_SEND),
     "survey": _prompt(N_("Bagaimana pengalaman Anda hari ini?"),
                       N_("Pilih satu wajah. Jika tidak mau, tekan Tidak, terima kasih.")),
     "staff-coming": _prompt(

@@ -51,9 +51,8 @@ def test_a_fact_of_none_leaves_its_sentence_out():
     facts = {"net": "lima juta rupiah", "bank": "BRI", "account": "satu dua tiga empat",
              "phone": "satu dua tiga"}
     said = screen_text("amount", identity, {**facts, "tax": None})
-    assert said == ("Uang lima juta rupiah dikirim ke rekening tabungan BRI, berakhiran satu dua "
-                    "tiga empat. SMS dikirim ke HP berakhiran satu dua tiga. Jika benar, tekan "
-                    "Ya, benar.")
+    assert said == ("Uang lima juta rupiah ke rekening BRI berakhiran satu dua tiga empat. SMS ke "
+                    "HP berakhiran satu dua tiga. Jika benar, tekan Ya, benar.")
     taxed = screen_text("amount", identity, {**facts, "tax": "dua ribu rupiah"})
     assert "Itu sudah dipotong pajak dua ribu rupiah." in taxed
 
@@ -219,16 +218,19 @@ def test_the_review_says_why_staff_check_it_before_the_note_and_the_send():
     plain = review_messages()
     assert plain == SCREENS["review"].parts
     staff = review_messages(("above_limit", "bank_holder", "no-such-code"))
-    assert staff[-4:] == (STAFF_REASONS["above_limit"], STAFF_REASONS["bank_holder"],
-                          prompts.REVIEW_NOT_READ, "Jika sudah benar, tekan Kirim klaim.")
+    assert staff[-3:] == (STAFF_REASONS["above_limit"], STAFF_REASONS["bank_holder"],
+                          "Tekan Kirim klaim.")
+    assert prompts.REVIEW_NOT_READ not in staff  # the screen says it; the voice does not
     values = {"reason": "Usia 56 tahun", "net": "lima juta rupiah", "bank": "BRI",
               "account": "satu dua tiga empat", "phone": "tujuh delapan sembilan",
               "have": None, "needed": None}
     said = compose(plain, identity, values)
-    assert said == ("Periksa klaim Anda. Alasan: Usia 56 tahun. Uang yang Anda terima lima juta "
-                    "rupiah. Dikirim ke rekening BRI yang berakhiran satu dua tiga empat. Nomor HP "
-                    "Anda berakhiran tujuh delapan sembilan. Nomor rekening dan nomor HP tidak "
-                    "dibacakan lengkap. Jika sudah benar, tekan Kirim klaim.")
+    assert said == ("Periksa klaim Anda. Alasan: Usia 56 tahun. Uang lima juta rupiah ke rekening "
+                    "BRI berakhiran satu dua tiga empat. SMS ke HP berakhiran tujuh delapan "
+                    "sembilan. Tekan Kirim klaim.")
+    # The whole balance without tax: "all your JHT money" (the reason screen said how much).
+    assert compose(review_messages(whole=True), identity, values).startswith(
+        "Periksa klaim Anda. Alasan: Usia 56 tahun. Semua uang JHT Anda ke rekening BRI")
     assert "Surat yang Anda bawa: satu dari dua." in compose(plain, identity, {
         **values, "have": "satu", "needed": "dua"})
 
