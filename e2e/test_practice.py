@@ -47,7 +47,7 @@ RECEIPTS = ARTIFACTS / "receipts"
 MONTHS = ("Januari Februari Maret April Mei Juni Juli Agustus September Oktober November "
           "Desember").split()
 # Each step answered by its hooks, whatever the screens look like (choices by code, else Lanjut).
-CHOICES = {"reason": "retirement_age", "bank": "keep", "phone": "keep"}
+CHOICES = {"reason": "retirement_age"}
 
 
 @pytest.fixture
@@ -114,8 +114,8 @@ def test_a_whole_practice_claim_in_chromium_prints_a_practice_receipt(
     # The kiosk's fake camera shows a face that is nobody's: practice takes any face.
     tap_and_wait(page, action(page, "next"))
     seen.append(marked(page))
-    expect(page.locator('main[data-step="balance"]')).to_be_visible(timeout=CAMERA_SECONDS * 1000)
-    settled(page, "balance", None)
+    expect(page.locator('main[data-step="reason"]')).to_be_visible(timeout=CAMERA_SECONDS * 1000)
+    settled(page, "reason", None)  # which shows the balance
     for _ in range(12):
         here = marked(page)
         seen.append(here)
@@ -135,7 +135,7 @@ def test_a_whole_practice_claim_in_chromium_prints_a_practice_receipt(
     expect(page.get_by_test_id("claim-number")).to_have_count(0)
     snap(page, "practice-receipt")
     steps = {screen.split("/")[0] for screen in seen}
-    assert {"identify", "birth-date", "selfie", "balance", "review", "receipt"} <= steps, seen
+    assert {"identify", "birth-date", "selfie", "reason", "amount", "review", "receipt"} <= steps, seen
 
     [job] = set(printed_dir.glob("practice-*.bin")) - already
     paper = decode(job.read_bytes())

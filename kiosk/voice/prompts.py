@@ -69,6 +69,8 @@ STAFF_WILL_CHECK_CLAIM = N_("Petugas akan memeriksa klaim ini sebelum dibayar.")
 
 # Words a participant may not know, explained once where they first come (and shown there too).
 JHT_MEANS = N_("JHT adalah tabungan hari tua Anda.")
+# What the kiosk is for, with what JHT is (the welcome screen shows and says it).
+WELCOME_LEAD = N_("Di sini Anda bisa mengambil uang JHT, tabungan hari tua Anda.")
 CLAIM_NUMBER_WHERE = N_("Nomor ini ada di struk Anda.")
 
 # Typing errors, shown in the error summary and spoken before the screen's prompt.
@@ -327,7 +329,7 @@ PRESS_YES = N_("Jika benar, tekan Ya, benar.")
 SCREENS: dict[str, Prompt] = {
     "welcome": _prompt(
         N_("Selamat datang"),
-        N_("Di sini Anda bisa mengambil uang JHT sendiri."), JHT_MEANS,
+        WELCOME_LEAD,
         N_("Pilih bahasa, lalu tekan Mulai.")),
     "identify": _prompt(N_("Ketik nomor kartu BPJS atau KTP Anda, lalu tekan Lanjut."), before={
         **IDENTIFY_ERRORS, "wrong_pair_again": (IDENTIFY_ERRORS["wrong_pair"], OFFER_STAFF)}),
