@@ -199,13 +199,17 @@ SPOKEN_JS = """() => {
   const voice = main && main.querySelector('audio[data-voice]');
   return {voice: voice ? (voice.dataset.text || '') : null,
           choices: [...document.querySelectorAll('main [data-choice]')].map(c => ({
-            code: c.dataset.choice, said: c.dataset.say || c.dataset.voiceSay || null,
+            code: c.dataset.choice,
+            said: (window.KioskVoice && window.KioskVoice.clipFor(c)) || null,
             text: (c.innerText || '').replace(/\\s+/g, ' ').trim()}))};
 }"""
 
 
 def unspoken(page: Page) -> list[str]:
-    """A participant screen says what it is (a prompt), and every choice on it is spoken."""
+    """A participant screen says what it is (a prompt), and every choice on it is spoken: in the
+    prompt's words, or by a clip of its own (voice.js: read after the prompt, said when touched
+    or focused)."""
+    page.wait_for_function("() => !window.KioskVoice || window.KioskVoice.ready()", timeout=10_000)
     spoken = page.evaluate(SPOKEN_JS)
     if not spoken["voice"]:
         return ["voice: the screen has no spoken prompt"]

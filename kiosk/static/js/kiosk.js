@@ -12,6 +12,21 @@
     window.setTimeout(function () { live.textContent = text; }, 100);
   }
   function main() { return document.querySelector("main"); }
+  // Time is up: Start over, posted as a page (a form made now: a form without a button in the
+  // page would be a trap for a keyboard).
+  function resetForIdle(url) {
+    var form = document.createElement("form");
+    form.method = "post";
+    form.action = url;
+    var token = document.createElement("input");
+    token.type = "hidden";
+    token.name = "csrf_token";
+    token.value = csrfToken();
+    form.appendChild(token);
+    document.body.appendChild(form);
+    form.submit();
+  }
+
   function csrfToken() {
     var meta = document.querySelector('meta[name="csrf-token"]');
     return meta ? meta.content : "";
@@ -258,7 +273,7 @@
       if (dialog.open) {
         var left = Math.max(0, Math.ceil(idleSeconds + warnSeconds - quiet));
         dialog.querySelector("[data-idle-count]").textContent = String(left);
-        if (left === 0) dialog.querySelector("form[data-idle-reset]").submit();
+        if (left === 0) resetForIdle(dialog.dataset.idleReset);
       }
     }, 1000);
   }
