@@ -241,12 +241,15 @@ def pass_selfie(page: Page) -> int:
     pauses on selfie/retry: open the camera again, as a participant would. Returns the tries."""
     for tries in range(1, 4):
         tap_and_wait(page, action(page, "next"))  # the camera state moves on by itself
-        expect(page.locator('main[data-step="reason"], main[data-state="retry"]')).to_be_visible(
+        expect(page.locator('main:is([data-step="reason"], [data-step="balance"]), '
+                            'main[data-state="retry"]')).to_be_visible(
             timeout=CAMERA_SECONDS * 1000)
         if main(page).get_attribute("data-state") != "retry":
             break
         settled(page, "selfie", "retry")
-    settled(page, "reason", None)
+    # The reason screen, or the balance on a screen of its own before it (at larger text, or
+    # with a claim still open).
+    settled(page, main(page).get_attribute("data-step"), main(page).get_attribute("data-state"))
     return tries
 
 
@@ -326,7 +329,12 @@ def every_screen(page: Page, person: DemoPerson | None = None,
     enter_year(page, str(person.birth_date.year), "selfie", "intro")
     yield Screen("selfie-intro", "selfie", "intro")
     pass_selfie(page)
-    expect(page.get_by_test_id("balance")).to_have_text(rupiah(person.balance))
+    # Grouped by dots in Indonesian, by commas in English (the language set on welcome).
+    expect(page.get_by_test_id("balance")).to_have_text(
+        re.compile(re.escape(rupiah(person.balance)).replace(r"\.", "[.,]")))
+    if main(page).get_attribute("data-step") == "balance":  # larger text: the balance apart
+        yield Screen("balance", "balance", None)
+        tap_and_wait(page, action(page, "next"), "reason")
     yield Screen("reason", "reason", None)
     # Disability: a paper to bring (the documents screen shows) and a staff finish (the receipt
     # explains why staff will check).

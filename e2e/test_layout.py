@@ -101,12 +101,11 @@ FIT_JS = """() => {
 }"""
 
 
-# The screens whose words are more than a screen holds at 125 %: the receipt (everything on the
-# paper, said aloud too), the reason screen (the balance that a person checks is theirs, its
-# chart, and up to five reasons with their lines) and the review (the claim's rows and why staff
-# check it). They fit at 100 %; at 125 % they scroll like every screen at 150 %, with the main
-# action and Call staff kept in view. Making them fit is left open (the closing note says so).
-MAY_SCROLL_AT_125 = ("receipt", "reason", "review")
+# The one screen whose words are more than a screen holds at 125 %: the receipt (everything on
+# the paper, said aloud too). It fits at 100 %; at 125 % it scrolls like every screen at 150 %,
+# with Selesai kept in view. (At larger text the balance has a screen of its own before the
+# reasons, so the reason screen fits.)
+MAY_SCROLL_AT_125 = ("receipt",)
 
 
 def gap(a: dict, b: dict) -> float:
@@ -198,9 +197,23 @@ def journey(page: Page) -> Iterator[str]:
     tap_and_wait(page, action(page, "next"))
     expect(main(page)).to_have_attribute("data-step", "selfie")
     yield "selfie-camera"
-    expect(page.locator('main[data-step="reason"]')).to_be_visible(timeout=45_000)
-    settled(page, "reason", None)  # which shows the balance
-    expect(page.get_by_test_id("balance")).to_have_text(rupiah(person.balance))
+    expect(page.locator('main:is([data-step="reason"], [data-step="balance"]), '
+                        'main[data-state="retry"]')).to_be_visible(timeout=45_000)
+    if main(page).get_attribute("data-state") == "retry":  # a head turn missed on a busy machine
+        settled(page, "selfie", "retry")
+        pass_selfie(page)
+    settled(page, main(page).get_attribute("data-step"), None)
+    # At 100 % the reason screen shows the balance; at larger text the balance comes first, on
+    # a screen of its own.
+    if main(page).get_attribute("data-step") == "balance":
+        settled(page, "balance", None)
+        expect(page.get_by_test_id("balance")).to_have_text(rupiah(person.balance))
+        yield "balance"
+        yield from in_each_language(page, "balance")
+        tap_and_wait(page, action(page, "next"), "reason")
+    else:
+        settled(page, "reason", None)
+        expect(page.get_by_test_id("balance")).to_have_text(rupiah(person.balance))
     yield "reason"
     yield from in_each_language(page, "reason")
     choose(page, "disability", "amount")

@@ -110,6 +110,30 @@ def test_the_reason_screen_shows_the_balance_the_first_name_and_each_years_amoun
     assert answer.status_code == 303 and answer.headers["Location"].endswith("/reason")
 
 
+@pytest.mark.parametrize("size_taps", [1, 2])  # 125 %, 150 %
+def test_at_larger_text_the_balance_has_its_own_screen_and_the_reasons_theirs(demo, size_taps):
+    """The balance and five reasons do not fit one screen at larger text: Lanjut between them."""
+    who = person("age56")
+    start(demo)
+    for _ in range(size_taps):
+        demo.post("/text-size")
+    page = recognised(demo, who.kpj, who.birth_date)
+    assert main_attr(page, "data-step") == "balance"
+    assert 'data-testid="balance">Rp12.345.678<' in html(page) and 'data-testid="name">Budi S.<' in html(page)
+    assert 'class="bar-label"' in html(page) and 'data-action="next"' in html(page)
+    assert 'data-voice="balance"' in html(page)
+    page = demo.post("/balance", follow_redirects=True)
+    assert main_attr(page, "data-step") == "reason"
+    assert 'data-testid="balance"' not in html(page) and 'data-choice="retirement_age"' in html(page)
+    assert 'data-voice="reason/apart"' in html(page)
+    assert main_attr(demo.post("/back", follow_redirects=True), "data-step") == "balance"
+    # Back at 100 %, the reason screen shows the balance again, and /balance leads to it.
+    for _ in range(3 - size_taps):
+        demo.post("/text-size")
+    answer = demo.get("/balance")
+    assert answer.status_code == 303 and answer.headers["Location"].endswith("/reason")
+
+
 def test_the_reports_still_see_the_balance_reached(app, demo):
     from kiosk.staff.reports import compute
 

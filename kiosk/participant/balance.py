@@ -1,8 +1,10 @@
 """Your balance: who you are (first name, card number), since when, the JHT money, the chart.
 
 The balance is shown on the reason screen (one screen, one decision: the reason). The balance
-step keeps its own screen for a participant whose claim is still open: the claim, and a person to
-ask. Without an open claim the step is passed by (skip_when), and /balance leads to the reason.
+step keeps its own screen for a participant whose claim is still open (the claim, and a person to
+ask), and at larger text (125 and 150 %), where the balance and five reasons do not fit one
+screen: there it shows the balance with Lanjut, and the reason screen shows the reasons alone.
+Otherwise the step is passed by (skip_when), and /balance leads to the reason.
 """
 from babel.numbers import format_decimal
 from flask import g, request
@@ -15,8 +17,9 @@ from kiosk.participant import bp
 from kiosk.participant.claim import identification_step, participant
 from kiosk.participant.journey import advance, go, needs_session, show, skip_when
 from kiosk.participant.receipt import CLAIM_NUMBER_GROUPS
+from kiosk.participant.side import TEXT_SIZES
 from kiosk.participant.voice import screen_voice
-from kiosk.voice.spoken import Digits
+from kiosk.voice.spoken import Digits, Rupiah
 
 CHART_HEIGHT = 200
 CHART_YEARS = 6  # the bars shown (each readable); the table for screen readers has every year
@@ -47,11 +50,16 @@ def _number_locale() -> str:
     return "en" if language == "en" else "id"
 
 
+def balance_apart(row) -> bool:
+    """Whether the balance has a screen of its own because the text is larger than 100 %."""
+    return (row.text_size or TEXT_SIZES[0]) > TEXT_SIZES[0]
+
+
 @skip_when("balance")
 def _no_open_claim(row) -> bool:
-    """Without an open claim the balance is shown on the reason screen."""
+    """Without an open claim the balance is shown on the reason screen (at 100 % text)."""
     record = participant(row)
-    return record is not None and not record.open_claims
+    return record is not None and not record.open_claims and not balance_apart(row)
 
 
 @bp.route("/balance", methods=["GET", "POST"])
@@ -64,9 +72,13 @@ def balance():
     # One claim per balance (the rules and the core decide): an open claim is shown, not a way on.
     open_claim = record.open_claims[0] if record.open_claims else None
     if open_claim is None:
-        if request.method == "POST":  # the balance's own Lanjut, before it moved to the reason
+        if request.method == "POST":  # the balance's own Lanjut (larger text)
             return advance(row, "balance")
-        return go("reason")
+        if not balance_apart(row):
+            return go("reason")
+        return show("participant/balance.html", "balance", open_claim=None,
+                    voice=screen_voice("balance", values={"amount": Rupiah(record.balance)}),
+                    facts=balance_facts(record))
     number = group_number(open_claim.number)
     voice = screen_voice("balance", "claim-open", values={
         "number": Digits(number, CLAIM_NUMBER_GROUPS)})

@@ -7,7 +7,7 @@ from flask import g, request
 from kiosk.clock import today
 
 from kiosk.participant import bp
-from kiosk.participant.balance import balance_facts
+from kiosk.participant.balance import balance_apart, balance_facts
 from kiosk.participant.claim import identification_step, participant, statuses
 from kiosk.participant.journey import advance, go, needs_session, show
 from kiosk.participant.voice import screen_voice
@@ -39,8 +39,11 @@ def reason():
             return advance(row, "reason", f"reason_{chosen}")
     horizon = today() + timedelta(days=LATER_HORIZON_DAYS)
     available = [s for s in all_statuses if s.available]
-    return show("participant/reason.html", "reason", available=available,
-                voice=screen_voice("reason", None if available else "none",
+    # At larger text the balance had a screen of its own just before: the reasons alone here.
+    apart = balance_apart(row)
+    return show("participant/reason.html", "reason", available=available, apart=apart,
+                voice=screen_voice("reason", "none" if not available else
+                                   "apart" if apart else None,
                                    values={"amount": Rupiah(record.balance)}),
                 later=[s for s in all_statuses
                        if not s.available and s.available_from and s.available_from <= horizon],

@@ -370,6 +370,8 @@ SCREENS: dict[str, Prompt] = {
     # The reason screen shows the balance too (the balance is a screen of its own only when a
     # claim is open already).
     "reason": _prompt(_BALANCE, N_("Kenapa Anda mengambil JHT?"), N_("Tekan alasan Anda.")),
+    # At larger text the balance has just had a screen of its own (kiosk.participant.balance).
+    "reason/apart": _prompt(N_("Kenapa Anda mengambil JHT?"), N_("Tekan alasan Anda.")),
     "reason/none": _prompt(_BALANCE, N_("Saat ini Anda belum bisa mengambil uang JHT di kiosk."),
                            N_("Tekan Panggil Petugas.")),
     # The amount, the account and the phone confirmed on one screen.
