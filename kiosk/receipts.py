@@ -407,3 +407,15 @@ def fault_words(fault: str | None) -> str:
     """What the participant is told about a printer fault (shown and spoken)."""
     code = fault if fault in PRINTER_FAULTS else "offline"
     return _(PRINTER_FAULTS[code])
+
+
+def paper_on_screen(paper) -> dict:
+    """What the receipt screen shows of the paper (a claim's, or practice's): its rows by key,
+    and its sections with their lines and bullets."""
+    return {"rows": [dict(key=key, label=label, value=value)
+                     for key, (label, value) in zip(ROW_KEYS, paper.rows)],
+            "sections": [{"title": section.title,
+                          "text": [line for line in section.lines if not line.startswith("- ")],
+                          "bullets": [line[2:] for line in section.lines
+                                      if line.startswith("- ")]}
+                         for section in paper.sections]}

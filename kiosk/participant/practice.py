@@ -173,12 +173,9 @@ def receipt(row: KioskSession):
     paper = receipts.paper(model)
     state, fault = _print_state(row)
     pending = not row.data["claim"].get("print")
-    return show("participant/practice_receipt.html", "receipt", state=state, paper=paper,
-                rows=[dict(key=key, label=label, value=value)
-                      for key, (label, value) in zip(receipts.ROW_KEYS, paper.rows)],
-                sections=[{"title": section.title, "lines": section.lines}
-                          for section in paper.sections],
-                pending=pending, print_words=_print_words(state), mark=receipts.PRACTICE_MARK,
+    return show("participant/receipt.html", "receipt", state=state, paper=paper, claim=None,
+                **receipts.paper_on_screen(paper), pending=pending, print_words=_print_words(state),
+                mark=receipts.PRACTICE_MARK,
                 voice=screen_voice("practice-receipt", None if state == "printing" else state))
 
 

@@ -34,13 +34,6 @@ def _status(job) -> tuple[str, str | None, str]:
     return screen_state, fault, words
 
 
-def _sections(paper) -> list[dict]:
-    return [{"title": section.title,
-             "text": [line for line in section.lines if not line.startswith("- ")],
-             "bullets": [line[2:] for line in section.lines if line.startswith("- ")]}
-            for section in paper.sections]
-
-
 @bp.route("/receipt", methods=["GET", "POST"])
 @needs_session
 def receipt():
@@ -63,9 +56,7 @@ def receipt():
     job = receipts.latest(claim)
     state, fault, words = _status(job)
     return show("participant/receipt.html", "receipt", state=state, paper=paper, claim=claim,
-                rows=[dict(key=key, label=label, value=value)
-                      for key, (label, value) in zip(receipts.ROW_KEYS, paper.rows)],
-                sections=_sections(paper), pending=job is None, print_words=words,
+                **receipts.paper_on_screen(paper), pending=job is None, print_words=words,
                 voice=screen_voice("receipt", receipts.prompt_part(model, state),
                                    fault if state == "printer-error" else None,
                                    receipts.spoken(model)))
