@@ -101,6 +101,20 @@ TARGETS_JS = """() => {
   const shown = el => { const r = el.getBoundingClientRect(), s = getComputedStyle(el);
     return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none'
       && !el.closest('dialog:not([open]), [hidden]'); };
+  // What a finger can touch of a target now: how far, along its middle row and column (every
+  // 2 px), the target itself is hit, so the part scrolled out of the content's view or lying under
+  // the sticky main action does not count. null when none of it can be touched.
+  const hits = (el, x, y) => { if (x < 0 || y < 0 || x >= innerWidth || y >= innerHeight) return false;
+    const hit = document.elementFromPoint(x, y); return !!hit && (hit === el || el.contains(hit)); };
+  const extent = (from, to, at) => { let first = null, last = null;
+    for (let v = from + 0.5; v < to; v += 2) if (at(v)) { if (first === null) first = v; last = v; }
+    // Out to the next sample not hit: never smaller than what a finger can touch.
+    return first === null ? null : [Math.max(from, first - 2), Math.min(to, last + 2)]; };
+  const touchable = (el, r) => {
+    const cx = (r.left + r.right) / 2, cy = (r.top + r.bottom) / 2;
+    const ys = extent(r.top, r.bottom, y => hits(el, cx, y));
+    const xs = extent(r.left, r.right, x => hits(el, x, ys ? (ys[0] + ys[1]) / 2 : cy));
+    return ys && xs ? {left: xs[0], right: xs[1], top: ys[0], bottom: ys[1]} : null; };
   const dialog = document.querySelector('dialog[open]');
   const scope = dialog ? [dialog] : [document.body];
   const all = scope.flatMap(root => [...root.querySelectorAll(
@@ -110,8 +124,19 @@ TARGETS_JS = """() => {
     .map(el => { const r = el.getBoundingClientRect();
       return {name: (el.innerText || el.getAttribute('aria-label') || el.value || '').replace(/\\s+/g, ' ').trim().slice(0, 40),
               hook: el.dataset.action || el.dataset.key || el.dataset.choice || '',
-              keypad: !!el.closest('[data-keypad]'),
+              keypad: !!el.closest('[data-keypad]'), touch: touchable(el, r),
               left: r.left, top: r.top, right: r.right, bottom: r.bottom, width: r.width, height: r.height}; });
+}"""
+
+# The content's scroll positions to check: from the top, half a view at a time, to the end.
+SCROLL_JS = """(step) => {
+  const screen = document.querySelector('main > .screen');
+  if (!screen || document.querySelector('dialog[open]')) return false;
+  if (step === 0) { screen.scrollTop = 0; return screen.scrollHeight > screen.clientHeight + 1; }
+  const end = screen.scrollHeight - screen.clientHeight;
+  if (screen.scrollTop >= end - 1) return false;
+  screen.scrollTop = Math.min(end, screen.scrollTop + Math.max(1, screen.clientHeight / 2));
+  return true;
 }"""
 
 
@@ -121,15 +146,30 @@ def _gap(a: dict, b: dict) -> float:
     return max(dx, dy)
 
 
-def small_targets(page: Page) -> list[str]:
-    """Targets under 64 x 64 CSS px, or closer than 8 px to another (the open dialog's alone when
-    one is open: what is behind it cannot be touched)."""
+def _targets_now(page: Page) -> list[str]:
     targets = page.evaluate(TARGETS_JS)
+    # Its size whole (a target partly out of view is whole once scrolled to); its gaps by what
+    # can be touched now (sampled every 2 px, rounded outwards: a gap is never measured wider).
     found = [f"target {t['name']!r}[{t['hook']}] is {t['width']:.0f} x {t['height']:.0f} px"
              for t in targets if t["width"] < MIN_TARGET - 0.5 or t["height"] < MIN_TARGET - 0.5]
+    touchable = [t for t in targets if t["touch"]]
     found += [f"targets {a['name']!r}[{a['hook']}] and {b['name']!r}[{b['hook']}] are "
-              f"{_gap(a, b):.0f} px apart" for a, b in combinations(targets, 2)
-              if _gap(a, b) < MIN_GAP - 0.5]
+              f"{_gap(a['touch'], b['touch']):.0f} px apart"
+              for a, b in combinations(touchable, 2)
+              if _gap(a["touch"], b["touch"]) < MIN_GAP - 0.5]
+    return found
+
+
+def small_targets(page: Page) -> list[str]:
+    """Targets under 64 x 64 CSS px, or closer than 8 px to another where a finger can touch
+    them (the open dialog's alone when one is open: what is behind it cannot be touched). When
+    the content scrolls (150 % text), at every half view from its top to its end; it is left at
+    the top."""
+    scrolls = page.evaluate(SCROLL_JS, 0)
+    found = _targets_now(page)
+    while scrolls and page.evaluate(SCROLL_JS, 1):
+        found += [line for line in _targets_now(page) if line not in found]
+    page.evaluate(SCROLL_JS, 0)
     return found
 
 
@@ -141,7 +181,11 @@ OVERFLOW_JS = """() => {
     return r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight + 0.5 && r.right <= innerWidth + 0.5; };
   const first = selector => [...document.querySelectorAll(selector)].find(el => {
     const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0; });
-  return {width: doc.scrollWidth, height: doc.scrollHeight, innerWidth, innerHeight,
+  // A field too narrow for what is typed in it: the number a person typed is cut off.
+  const clipped = [...document.querySelectorAll('main input:not([type=hidden])')]
+    .filter(el => el.getBoundingClientRect().width > 0 && el.scrollWidth > el.clientWidth + 1)
+    .map(el => `${el.id || el.name} (${el.scrollWidth} px in ${el.clientWidth})`);
+  return {width: doc.scrollWidth, height: doc.scrollHeight, innerWidth, innerHeight, clipped,
           next: inView(first('main [data-action="next"], dialog[open] [data-action]')),
           staff: inView(first('[data-action="call-staff"]'))};
 }"""
@@ -156,6 +200,7 @@ def overflow(page: Page, text_size: int) -> list[str]:
         found.append(f"overflow: {size['width']} px wide in a {size['innerWidth']} px window")
     if text_size < 150 and size["height"] > size["innerHeight"]:
         found.append(f"overflow: {size['height']} px tall in a {size['innerHeight']} px window")
+    found += [f"overflow: the field {field} cuts off what is typed" for field in size["clipped"]]
     for what in ("next", "staff"):
         if size[what] is False:
             found.append(f"overflow: the {'main action' if what == 'next' else 'Call staff'} "

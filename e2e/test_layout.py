@@ -91,8 +91,9 @@ FIT_JS = """() => {
       .map(el => ({what: el.dataset.action || el.dataset.choice || el.dataset.key
                          || el.textContent.trim(), top: el.getBoundingClientRect().top}))
       .sort((a, b) => a.top - b.top)[0] || null,
-    // A button whose words are wider than itself (a long word that cannot wrap).
-    spilling: [...document.querySelectorAll('main button, .toolbar button, dialog[open] button')]
+    // A button whose words are wider than itself (a long word that cannot wrap), or a field
+    // too narrow for what is typed in it (a number cut off).
+    spilling: [...document.querySelectorAll('main button, .toolbar button, dialog[open] button, main input:not([type=hidden])')]
       .filter(seen).filter(el => el.scrollWidth > el.clientWidth + 1)
       .map(el => `${el.dataset.action || el.textContent.trim()} (${el.scrollWidth} px in ${el.clientWidth})`),
     toolbar: (() => { const r = document.querySelector('.toolbar').getBoundingClientRect();
@@ -278,6 +279,7 @@ def test_every_screen_fits_and_what_a_hand_needs_stays_in_view_and_within_reach(
     set_text_size(page, text_size)
     problems: list[str] = []
     seen: list[str] = []
+    scrolling: list[str] = []  # where the content scrolls, as it may (reported, not failed)
     for name in journey(page):
         seen.append(name)
         fit = page.evaluate(FIT_JS)
@@ -288,7 +290,7 @@ def test_every_screen_fits_and_what_a_hand_needs_stays_in_view_and_within_reach(
         if fit["page"][1] > height:
             problems.append(f"{where}: the page is {fit['page'][1]} px tall in {height}")
         for spilling in fit["spilling"]:
-            problems.append(f"{where}: the words of {spilling} spill out of their button")
+            problems.append(f"{where}: the words of {spilling} spill out of their box")
         if fit["content"]:
             scroll_width, client_width, scroll_height, client_height = fit["content"]
             if scroll_width > client_width + 1:
@@ -299,6 +301,8 @@ def test_every_screen_fits_and_what_a_hand_needs_stays_in_view_and_within_reach(
             if not may_scroll and scroll_height > client_height + 1:
                 problems.append(f"{where}: the content scrolls ({scroll_height} px in "
                                 f"{client_height})")
+            elif scroll_height > client_height + 1:
+                scrolling.append(f"{name} ({scroll_height} px in {client_height})")
         if name == "settings":
             problems.extend(settings_problems(page, where, text_size))
             continue
@@ -317,6 +321,8 @@ def test_every_screen_fits_and_what_a_hand_needs_stays_in_view_and_within_reach(
         if text_size != 125 and name in ("identify-wrong-pair-again", "selfie-camera",
                                          "identify-error (jv)", "review"):
             snap(page, f"fit-{text_size}-{name}")
+    print(f"{orientation} at {text_size} %: {len(scrolling)} of {len(seen)} screens scroll"
+          + "".join(f"\n  {line}" for line in scrolling))
     assert len(seen) >= 40, seen
     assert not problems, f"{orientation}:\n" + "\n".join(problems)
 
