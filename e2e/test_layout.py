@@ -19,7 +19,8 @@ from e2e.conftest import VIEWPORTS
 from e2e.journey import (PEOPLE_BY_KEY, PRINTING, action, choose, choose_day, choose_month,
                          clear_keys, enter_birth_date, enter_digits, enter_number, enter_year,
                          every_screen, main, open_settings, pass_selfie, rupiah, set_text_size,
-                         setting, settled, start, tap_and_wait, toolbar, welcome, wrong_date)
+                         setting, settled, start, tap_and_wait, tap_keys, toolbar, welcome,
+                         wrong_date)
 from kiosk.i18n import LANGUAGES
 
 MIN_TARGET = 64  # CSS px, both sides
@@ -377,3 +378,23 @@ def test_the_toolbar_is_one_row_of_three_in_portrait_and_a_column_in_landscape(o
         else:  # one column down the right-hand side
             assert len({round(b["left"]) for b in boxes}) == 1, (language, boxes)
             assert boxes[0]["left"] + boxes[0]["width"] > VIEWPORTS["landscape"]["width"] - 40
+
+
+@pytest.mark.parametrize("text_size", [100, 150])
+def test_a_whole_ktp_number_shows_in_its_field(open_page, orientation, text_size):
+    """Sixteen digits (a KTP number, grouped) at 150 % are wider than the field beside the keypad
+    in landscape: the digits get smaller until the whole number shows, never below the text
+    size's own root size; at 100 % they keep their size."""
+    page = open_page(orientation)
+    welcome(page)
+    set_text_size(page, text_size)
+    tap_and_wait(page, action(page, "next"), "identify")
+    tap_keys(page, "3302010101700001", "number")
+    width, shown, size, root = page.evaluate("""() => {
+      const field = document.querySelector('main #number');
+      return [field.scrollWidth, field.clientWidth, parseFloat(getComputedStyle(field).fontSize),
+              parseFloat(getComputedStyle(document.documentElement).fontSize)]; }""")
+    assert width <= shown + 1, (width, shown)
+    assert size >= root, (size, root)
+    if text_size == 100:
+        assert size >= 1.9 * root - 0.5, size  # kiosk.css: .number-display 1.9rem, untouched

@@ -122,6 +122,7 @@
     if (value) value.textContent = look.text_size + "%";
     var contrast = document.querySelector('#settings [data-action="contrast"]');
     if (contrast) contrast.setAttribute("aria-pressed", look.contrast === "high" ? "true" : "false");
+    fitNumbers();
   }
   document.addEventListener("click", function (event) {
     if (!settings) return;
@@ -160,6 +161,24 @@
     }
     return parts.join(" ");
   }
+  // The whole number always shows: when it is wider than its field (16 digits at 150 % text,
+  // beside the keypad), its digits get smaller until it fits, and no smaller than needed.
+  function fitNumber(input) {
+    if (!input) return;
+    input.style.fontSize = "";
+    var size = parseFloat(getComputedStyle(input).fontSize);
+    var least = parseFloat(getComputedStyle(document.documentElement).fontSize);
+    while (input.scrollWidth > input.clientWidth + 1 && size > least) {
+      size = Math.max(least, size * 0.94);
+      input.style.fontSize = size + "px";
+    }
+  }
+  function fitNumbers() {
+    document.querySelectorAll("main .number-display").forEach(fitNumber);
+  }
+  document.addEventListener("htmx:afterSettle", fitNumbers);
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", fitNumbers);
+  else fitNumbers();
   function refreshCount(input, digits) {
     var count = document.querySelector('[data-count-for="' + input.id + '"]');
     if (count) count.textContent = count.textContent.replace(/\d+/, String(digits.length));
@@ -178,6 +197,7 @@
     else if (/^\d$/.test(code) && digits.length < max) digits += code;
     input.value = input.dataset.group === "participant" ? group(digits) : digits;
     input.removeAttribute("aria-invalid");
+    fitNumber(input);
     refreshCount(input, digits);
     if (input.type === "password") announce(String(digits.length));  // a PIN is never said
     else announce(code === "del" || code === "clear" ? (digits.split("").join(" ") || key.textContent.trim()) : code);
