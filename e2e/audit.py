@@ -101,15 +101,27 @@ TARGETS_JS = """() => {
   const shown = el => { const r = el.getBoundingClientRect(), s = getComputedStyle(el);
     return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none'
       && !el.closest('dialog:not([open]), [hidden]'); };
-  // What a finger can touch of a target now: how far, along its middle row and column (every
-  // 2 px), the target itself is hit, so the part scrolled out of the content's view or lying under
-  // the sticky main action does not count. null when none of it can be touched.
+  // What a finger can touch of a target now: how far, along its middle row and column, the
+  // target itself is hit, so the part scrolled out of the content's view or lying under the
+  // sticky main action does not count. null when none of it can be touched. A scan every 12 px
+  // (every 2 px for a sliver) finds it; each edge is then narrowed to 1.5 px, rounded outwards,
+  // so a gap is never measured wider than it is.
   const hits = (el, x, y) => { if (x < 0 || y < 0 || x >= innerWidth || y >= innerHeight) return false;
     const hit = document.elementFromPoint(x, y); return !!hit && (hit === el || el.contains(hit)); };
-  const extent = (from, to, at) => { let first = null, last = null;
-    for (let v = from + 0.5; v < to; v += 2) if (at(v)) { if (first === null) first = v; last = v; }
-    // Out to the next sample not hit: never smaller than what a finger can touch.
-    return first === null ? null : [Math.max(from, first - 2), Math.min(to, last + 2)]; };
+  const scan = (from, to, at, step) => { let first = null, last = null;
+    for (let v = from + 0.5; v < to; v += step) if (at(v)) { if (first === null) first = v; last = v; }
+    return first === null ? null : [first, last]; };
+  const extent = (from, to, at) => {
+    let step = 12, found = scan(from, to, at, step);
+    if (!found) { step = 2; found = scan(from, to, at, step); }
+    if (!found) return null;
+    let [miss, hit] = [Math.max(from, found[0] - step), found[0]];
+    while (hit - miss > 1.5) { const mid = (miss + hit) / 2; if (at(mid)) hit = mid; else miss = mid; }
+    const start = miss;
+    [hit, miss] = [found[1], Math.min(to, found[1] + step)];
+    while (miss - hit > 1.5) { const mid = (miss + hit) / 2; if (at(mid)) hit = mid; else miss = mid; }
+    // One pixel more each way: the browser hit-tests whole pixels.
+    return [Math.max(from, start - 1), Math.min(to, miss + 1)]; };
   const touchable = (el, r) => {
     const cx = (r.left + r.right) / 2, cy = (r.top + r.bottom) / 2;
     const ys = extent(r.top, r.bottom, y => hits(el, cx, y));
@@ -149,7 +161,7 @@ def _gap(a: dict, b: dict) -> float:
 def _targets_now(page: Page) -> list[str]:
     targets = page.evaluate(TARGETS_JS)
     # Its size whole (a target partly out of view is whole once scrolled to); its gaps by what
-    # can be touched now (sampled every 2 px, rounded outwards: a gap is never measured wider).
+    # can be touched now (measured to 1.5 px, rounded outwards: a gap is never measured wider).
     found = [f"target {t['name']!r}[{t['hook']}] is {t['width']:.0f} x {t['height']:.0f} px"
              for t in targets if t["width"] < MIN_TARGET - 0.5 or t["height"] < MIN_TARGET - 0.5]
     touchable = [t for t in targets if t["touch"]]

@@ -274,16 +274,36 @@ def visit_settings(config: Config) -> Callable[[Page], None]:
     return apply
 
 
+# The claim's walk (journey.every_screen) passes these, in this order, in every configuration.
+CLAIM_SCREENS = ["welcome", "identify", "identify-error", "birth-date-day", "birth-date-month",
+                 "birth-date-year", "birth-date-year-error", "selfie-intro", "reason", "amount",
+                 "bank-list", "bank-account", "bank-account-error", "bank-holder",
+                 "phone-entry", "phone-error", "documents", "review", "bank-choose",
+                 "phone-choose", "receipt", "survey", "identify-staff", "staff-coming",
+                 "error-page"]
+
+
+def claim_walk(page: Page, config: Config, seen: list[str]) -> Iterator[Screen]:
+    """every_screen, noting the names it passes; the balance's chart has its bars drawn."""
+    for screen in every_screen(page, on_welcome=visit_settings(config)):
+        seen.append(screen.name)
+        if main(page).locator("svg.bars").count():
+            expect(page.locator("main svg.bars rect")).not_to_have_count(0)
+        yield screen
+
+
 @pytest.mark.parametrize("config", CONFIGS, ids=lambda config: config.name)
 def test_every_participant_screen_passes_the_audit(open_page, db, live_server, config: Config):
     page = open_page(config.orientation, bypass_csp=True)  # the checkers are injected scripts
     words = catalogue(config.language)
-    walk = every_screen(page, on_welcome=visit_settings(config))
+    seen: list[str] = []
+    walk = claim_walk(page, config, seen)
     if config.language == "id":  # the side screens once per orientation, size and contrast
         printer = Path(urlsplit(live_server.env["PRINTER_URL"]).path)
         printer.mkdir(parents=True, exist_ok=True)
         walk = chain(walk, side_screens(page, db, printer, visit_settings(config)))
     findings = audit_walk(page, config, walk, lambda page: check_participant(page, config, words))
+    assert [name for name in seen if name in CLAIM_SCREENS] == CLAIM_SCREENS, seen
     assert not findings, report(config.name, findings)
 
 

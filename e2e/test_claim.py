@@ -6,7 +6,7 @@ live server's KIOSK_TODAY, never from the screen. One page (one visit) per test,
 The self-service and English tests tap every screen from welcome (the decision count is
 test_journey.py's); the others send the identification forms directly (see `to_reason`) and tap
 from the reason screen on.
-axe on the claim screens is test_accessibility.py's (every_screen); only receipts are snapped here.
+axe on the claim screens is test_audit.py's (every_screen); only receipts are snapped here.
 """
 from __future__ import annotations
 
