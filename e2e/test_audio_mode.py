@@ -146,10 +146,15 @@ def test_a_blind_participant_claims_with_the_keyboard_alone(page: Page, snap):
     said(page, "selfie/intro")
     expect(page.locator("body")).to_have_attribute("data-audio-mode", "on")
     snap(page, "audio-mode-selfie-intro")
-    move_to(page, "label:Buka kamera")
-    mark_stale(page)
-    page.keyboard.press("Enter")
-    expect(page.locator('main[data-step="reason"]')).to_be_visible(timeout=CAMERA_SECONDS * 1000)
+    for _ in range(3):  # a head turn the fake camera missed on a busy machine: again, by keys
+        move_to(page, "label:Buka kamera")
+        mark_stale(page)
+        page.keyboard.press("Enter")
+        expect(page.locator('main[data-step="reason"], main[data-state="retry"]')).to_be_visible(
+            timeout=CAMERA_SECONDS * 1000)
+        if page.locator("main").get_attribute("data-state") != "retry":
+            break
+        settled(page, "selfie", "retry")
     settled(page, "reason", None)  # which shows the balance
 
     # The reasons are said after the screen's prompt; the focus says one with its line.

@@ -7,4 +7,4 @@ bash scripts/setup.sh --test
 # Two processes by default (pytest-xdist; TEST_WORKERS=N for another number, 0 for one process):
 # each worker has its own databases (tests/databases.py) and its own e2e live server. One process
 # would take CI past its 30 minutes now that the audit walks every screen.
-exec .venv/bin/python -m pytest -n "${TEST_WORKERS:-2}" --dist worksteal "$@"
+exec .venv/bin/python -m pytest -n "${TEST_WORKERS:-2}" "$@"
