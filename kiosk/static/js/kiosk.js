@@ -65,6 +65,30 @@
   }
   document.addEventListener("htmx:afterSettle", focusScreen);
 
+  // The screen's own poll ([data-wait]) asks about the screen it was sent from. Once the
+  // participant has made a request (Mulai, a choice), its answer is old news: it may even carry
+  // the visit that request has just ended, and would throw the new one back to the welcome
+  // screen. So no poll is sent while the participant's request is on its way, and a poll answered
+  // after the participant made one is dropped (the next poll asks again, 2 or 4 s later).
+  var made = 0; // requests the participant has made on this page
+  var onTheirWay = 0; // of them, not yet answered
+  function isPoll(elt) { return !!(elt && elt.closest && elt.closest("[data-wait]")); }
+  document.addEventListener("htmx:confirm", function (event) {
+    if (onTheirWay > 0 && isPoll(event.detail.elt)) event.preventDefault();
+  });
+  document.addEventListener("htmx:beforeSend", function (event) {
+    var detail = event.detail;
+    if (isPoll(detail.elt)) { detail.xhr.kioskMade = made; return; }
+    made += 1;
+    onTheirWay += 1;
+    detail.xhr.addEventListener("loadend", function () { onTheirWay -= 1; });
+  });
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var detail = event.detail; // detail.elt is the target (main); the poll sent the request
+    var source = detail.requestConfig && detail.requestConfig.elt;
+    if (isPoll(source) && detail.xhr && detail.xhr.kioskMade !== made) detail.shouldSwap = false;
+  });
+
   // One visit's screens: everything outside <main> (the language of the toolbar, the text size,
   // the contrast, the voice settings) belongs to the visit the page was loaded for. A swap that
   // brings another visit's screen (the visit ended: Selesai, Start over, a staff reset, the server's

@@ -529,14 +529,33 @@
     carry = clip && say([clip]) ? clip : null;
   }, true);
 
+  // Settings are saved one at a time, and a screen's request (Start, a choice) waits for them:
+  // on the welcome screen a setting begins the visit, and Start pressed while that is on its way
+  // would race it (two visits begun at once: the later ends the earlier, and the claim with it).
+  var saving = null; // the last save on its way (a promise), null when none is
+  var SAVE_WAIT_MS = 3000; // a screen waits no longer than this for a save the network lost
+
   function save(field, value) {
     var data = new FormData();
     data.append(field, value);
-    fetch(body.dataset.voiceSettingsUrl, {
-      method: "POST", body: data, credentials: "same-origin",
-      headers: { "X-CSRFToken": (document.querySelector('meta[name="csrf-token"]') || {}).content || "" }
-    }).catch(function () { /* kept on this screen; the server learns it with the next change */ });
+    var send = function () {
+      return fetch(body.dataset.voiceSettingsUrl, {
+        method: "POST", body: data, credentials: "same-origin",
+        headers: { "X-CSRFToken": (document.querySelector('meta[name="csrf-token"]') || {}).content || "" }
+      }).catch(function () { /* kept on this screen; the server learns it with the next change */ });
+    };
+    var mine = (saving || Promise.resolve()).then(send);
+    saving = mine;
+    mine.then(function () { if (saving === mine) saving = null; });
   }
+
+  document.addEventListener("htmx:confirm", function (event) {
+    if (!saving || event.defaultPrevented) return;
+    event.preventDefault();
+    var go = function () { if (go) { go = null; event.detail.issueRequest(true); } };
+    saving.then(function () { if (go) go(); });
+    window.setTimeout(function () { if (go) go(); }, SAVE_WAIT_MS);
+  });
 
   function setVolume(by) {
     var level = VOLUMES.indexOf(volume());
