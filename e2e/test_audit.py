@@ -37,7 +37,9 @@ from e2e.journey import (
     enter_digits,
     enter_number,
     every_screen,
+    goto,
     main,
+    mark_stale,
     pass_selfie,
     set_contrast,
     settled,
@@ -55,6 +57,7 @@ from e2e.test_staff import DESK, TABLET, console, staff_accounts  # noqa: F401  
 from kiosk.devices import default_kiosk
 from kiosk.jht import make_claim_number
 from kiosk.models import Claim, HelpRequest, Participant
+from tests.facekit import FACES
 
 AUDIT = ARTIFACTS / "audit"
 
@@ -139,9 +142,10 @@ IDLE_MS = 600_000  # the live server's IDLE_SECONDS
 
 
 def side_screens(page: Page, db, printer: Path, settings: Callable[[Page], None],
-                 advice: bool = True) -> Iterator[Screen]:
+                 advice: bool = True, demo: bool = True) -> Iterator[Screen]:
     """The states the claim's walk does not pass: the claim status look-up, a staff member on the
-    way, the idle warning, the selfie's camera, head turn and staff states, a printer fault."""
+    way, the idle warning, the selfie's camera, head turn and staff states, a printer fault, the
+    demonstration."""
     def start(page: Page) -> None:
         welcome(page)
         settings(page)
@@ -210,7 +214,7 @@ def side_screens(page: Page, db, printer: Path, settings: Callable[[Page], None]
         timeout=CAMERA_SECONDS * 1000)
     if main(page).get_attribute("data-state") == "retry":  # the turn missed on a busy machine
         settled(page, "selfie", "retry")
-        yield Screen("selfie-retry", "selfie", "retry")
+        yield Screen("selfie-retry-turn", "selfie", "retry")
         pass_selfie(page)
     settled(page, "balance", "claim-open")
     yield Screen("balance-claim-open", "balance", "claim-open")
@@ -220,6 +224,21 @@ def side_screens(page: Page, db, printer: Path, settings: Callable[[Page], None]
     tap_and_wait(page, action(page, "prefer-staff"), "selfie", "staff")
     yield Screen("selfie-staff", "selfie", "staff")
     db.resolve_open_help_requests()
+    # A try that did not match (the photo on record is someone else's): the calm pause between
+    # tries, with what to change.
+    other = PEOPLE_BY_KEY["resigned"]
+    db.run(lambda session: photo_on_record(session, other.kpj, str(FACES / "biden.jpg")))
+    try:
+        start(page)
+        enter_number(page, other.kpj)
+        enter_birth_date(page, other.birth_date, "selfie", "intro")
+        tap_and_wait(page, action(page, "next"))
+        expect(page.locator('main[data-state="retry"]')).to_be_visible(
+            timeout=CAMERA_SECONDS * 1000)
+        settled(page, "selfie", "retry")
+        yield Screen("selfie-retry", "selfie", "retry")
+    finally:
+        db.run(lambda session: photo_on_record(session, other.kpj, None))
 
     # A printer out of paper: the claim is kept, staff are called.
     db.free_every_balance()
@@ -232,6 +251,9 @@ def side_screens(page: Page, db, printer: Path, settings: Callable[[Page], None]
     finally:
         (printer / FAULT_FILE).unlink(missing_ok=True)
     db.resolve_open_help_requests()
+
+    if demo:  # before the idle warning installs the page's clock
+        yield from demonstration_screens(page, settings)
 
     # The idle warning, over any screen (the page's clock moves on; nobody waits ten minutes).
     page.clock.install()
@@ -250,6 +272,60 @@ def side_screens(page: Page, db, printer: Path, settings: Callable[[Page], None]
     yield Screen("practice-identify", "identify", None)
     enter_number(page, "".join(page.get_by_test_id("practice-number").inner_text().split()))
     yield Screen("practice-birth-date", "birth-date", None)
+
+
+# The demonstration's screens, in order, as they appear; the number screen twice (as it shows,
+# and with the digit typed wrong, the finger on it and the words saying so).
+DEMO_SCREENS = ["demo-how-it-works", "demo-identify", "demo-identify-mistake",
+                "demo-birth-date-day", "demo-birth-date-month", "demo-birth-date-year",
+                "demo-selfie-intro", "demo-reason", "demo-amount", "demo-review"]
+DEMO_SPEED = 4  # ?speed=N: its pauses and words take 1/N of their time (test_demo.py)
+# The demonstration steps by itself, on timers. While a screen is checked, the screen's requests
+# wait (htmx:confirm, as voice.js makes Mulai wait for a setting): the next screen cannot come.
+HOLD_JS = """() => { window.e2eHeld = [];
+  document.addEventListener('htmx:confirm', event => {
+    if (sessionStorage.getItem('e2e-hold') !== 'on') return;
+    event.preventDefault();
+    window.e2eHeld.push(() => event.detail.issueRequest(true));
+  }); }"""
+# Let the held requests go and tell whether a fresh screen (not the one checked) has settled.
+NEXT_SCREEN_JS = """() => { (window.e2eHeld || []).splice(0).forEach(go => go());
+  return !!document.querySelector('main:not([data-e2e-stale])')
+    && !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling'); }"""
+
+
+def demonstration_screens(page: Page, settings: Callable[[Page], None]) -> Iterator[Screen]:
+    """Lihat caranya: each real screen it walks, with its bar, its words and the finger (at
+    DEMO_SPEED; the visit's look, set on welcome, is the demonstration's)."""
+    page.add_init_script(f"({HOLD_JS})()")
+    welcome(page)
+    settings(page)
+    page.evaluate("() => sessionStorage.setItem('e2e-hold', 'on')")
+    try:
+        goto(page, f"/how-it-works?speed={DEMO_SPEED}", "how-it-works")
+        seen: list[str] = []
+        while True:
+            shown = main(page).evaluate("m => [m.dataset.step, m.dataset.state || null]")
+            if shown[0] == "welcome":
+                break
+            name = "demo-" + "-".join(part for part in shown if part)
+            seen.append(name)
+            yield Screen(name, shown[0], shown[1])
+            if shown[0] == "identify":  # the digit typed wrong, shown and said
+                expect(page.get_by_test_id("demo-controls")).to_have_attribute(
+                    "data-demo-moment", "mistake", timeout=30_000)
+                seen.append("demo-identify-mistake")
+                yield Screen("demo-identify-mistake", "identify", None)
+            mark_stale(page)
+            page.wait_for_function(NEXT_SCREEN_JS, timeout=60_000)
+    finally:
+        page.evaluate("() => { sessionStorage.removeItem('e2e-hold');"
+                      " (window.e2eHeld || []).splice(0).forEach(go => go()); }")
+    assert seen == DEMO_SCREENS, seen
+
+
+def photo_on_record(session, kpj: str, path: str | None) -> None:
+    session.scalar(select(Participant).where(Participant.kpj == kpj)).photo_path = path
 
 
 def every_advice(db) -> list[tuple[str, str]]:
@@ -303,8 +379,10 @@ def test_every_participant_screen_passes_the_audit(open_page, db, live_server, c
         printer.mkdir(parents=True, exist_ok=True)
         # Every advice in the kiosk's default look (portrait, 100 %) and where the advice box is
         # narrowest for its words (landscape, 150 %): advice codes differ only in that box's words.
+        # The demonstration likewise: it walks the real screens audited above, with its bar.
         advice = config in (Config("id", "portrait"), Config("id", "landscape", 150))
-        walk = chain(walk, side_screens(page, db, printer, visit_settings(config), advice))
+        walk = chain(walk, side_screens(page, db, printer, visit_settings(config), advice,
+                                        demo=advice))
     findings = audit_walk(page, config, walk, lambda page: check_participant(page, config, words))
     assert [name for name in seen if name in CLAIM_SCREENS] == CLAIM_SCREENS, seen
     assert not findings, report(config.name, findings)

@@ -312,9 +312,11 @@
     walk();
   }
 
-  // A new screen shows its words at once (they are said as it appears).
+  // A new screen shows its words at once (they are said as it appears); the finger, which
+  // pointed at the last screen's control, waits out of sight until it moves to one on this one.
   document.addEventListener("htmx:afterSettle", function () {
     if (!run || run.stopped) return;
+    run.finger.hidden = true;
     var audio = document.querySelector("main audio[data-voice]");
     if (audio) caption(audio.dataset.text);
   });

@@ -100,10 +100,13 @@
     var found = /<main\b[^>]*\bdata-visit="([^"]*)"/.exec(detail.serverResponse);
     if (!found) return;
     var mine = body.dataset.visit || "";
-    if (mine && found[1] !== mine) {
+    // The demonstration's first screen begins a visit of its own (kiosk.participant.practice),
+    // replacing any the page was loaded for: the screen it brings is adopted, as Mulai's is.
+    var demo = !!document.querySelector('main[data-step="how-it-works"]');
+    if (mine && found[1] !== mine && !demo) {
       detail.shouldSwap = false;
       window.location.replace((detail.pathInfo && detail.pathInfo.responsePath) || "/");
-    } else if (!mine) {
+    } else if (!mine || demo) {
       body.dataset.visit = found[1];
     }
   });
