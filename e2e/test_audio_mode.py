@@ -12,10 +12,14 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from e2e.journey import (CAMERA_SECONDS, PEOPLE_BY_KEY, digits_pattern, main, mark_stale,
                          settled, welcome)
+
+# Speech plays four times as fast here (conftest.FAST_SPEECH_JS): these tests follow whole playlists.
+pytestmark = pytest.mark.usefixtures("fast_speech")
 
 SPEAKS = 15_000  # ms: a clip not built yet is synthesised on first use
 AGE56 = PEOPLE_BY_KEY["age56"]

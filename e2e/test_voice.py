@@ -7,11 +7,15 @@ Chromium runs with --autoplay-policy=no-user-gesture-required, as the kiosk does
 """
 from __future__ import annotations
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from e2e.conftest import CHROMIUM, CHROMIUM_ARGS, VIEWPORTS
 from e2e.journey import (PEOPLE_BY_KEY, action, choose_day, enter_number, every_screen, main,
                          setting, settled, start, tap_and_wait, toolbar, welcome)
+
+# Speech plays four times as fast here (conftest.FAST_SPEECH_JS): these tests follow whole playlists.
+pytestmark = pytest.mark.usefixtures("fast_speech")
 
 SPEAKS = 15_000  # ms: a prompt not built yet is synthesised on first use (~0.2-1 s here)
 
