@@ -1,7 +1,8 @@
 """The audit: every participant screen and state, checked as a whole and photographed.
 
-Indonesian in both orientations at 100 and 150 % text and in high contrast, with every selfie advice
-and the practice band; every participant screen of a claim once in English, Javanese and
+Indonesian in both orientations at 100 and 150 % text and in high contrast, with a try that did not
+match, the practice band, and (where the default look and the narrowest) every selfie advice and
+the demonstration's screens; every participant screen of a claim once in English, Javanese and
 Sundanese; every staff console screen. Each screen fails on
 any axe-core violation (WCAG 2.2 A/AA and best practice), any HTML_CodeSniffer error (WCAG2AAA on
 participant screens, WCAG2AA on staff screens), participant text under 7:1 computed from the
