@@ -147,16 +147,18 @@ def side_screens(page: Page, db, printer: Path, settings: Callable[[Page], None]
     """The states the claim's walk does not pass: the claim status look-up, a staff member on the
     way, the idle warning, the selfie's camera, head turn and staff states, a printer fault, the
     demonstration."""
+    # The look is set once the walk's new visit has begun: Mulai (or the status, practice) ends
+    # whatever visit the walk left before and begins one in the plain look.
     def start(page: Page) -> None:
         welcome(page)
-        settings(page)
         tap_and_wait(page, action(page, "next"), "identify")
+        settings(page)
 
     db.free_every_balance()  # the walk's claims are done with: one open claim per balance
     number = a_printed_claim(db)
     welcome(page)
-    settings(page)
     tap_and_wait(page, action(page, "check-status"), "status", "number")
+    settings(page)
     yield Screen("status-number", "status", "number")
     enter_digits(page, "123")
     tap_and_wait(page, action(page, "next"), "status", "error")
@@ -244,6 +246,7 @@ def side_screens(page: Page, db, printer: Path, settings: Callable[[Page], None]
     # A printer out of paper: the claim is kept, staff are called.
     db.free_every_balance()
     to_review(page, PERSON, "retirement_age")
+    settings(page)
     (printer / FAULT_FILE).write_text("paper_out")
     try:
         tap_and_wait(page, action(page, "next"), "receipt", ("printing", "printer-error"))
@@ -267,8 +270,8 @@ def side_screens(page: Page, db, printer: Path, settings: Callable[[Page], None]
     # Practice: its band on the number and birth-date screens (the practice number and date
     # shown), and its receipt marked LATIHAN / PRACTICE is the receipt screen audited above.
     welcome(page)
-    settings(page)
     tap_and_wait(page, action(page, "practice"), "identify")
+    settings(page)
     expect(main(page)).to_have_attribute("data-practice", "true")
     yield Screen("practice-identify", "identify", None)
     enter_number(page, "".join(page.get_by_test_id("practice-number").inner_text().split()))

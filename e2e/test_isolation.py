@@ -193,9 +193,10 @@ def test_start_waits_for_a_setting_on_its_way(page: Page):
     action(page, "next").click()
     page.wait_for_timeout(500)
     assert "/start" not in sent  # Mulai waits for the setting
-    page.on("requestfinished", lambda r: print("fin", r.url)); page.on("requestfailed", lambda r: print("failed", r.url, r.failure)); page.on("response", lambda r: print("resp", r.url, r.status))
     held[0].continue_()
     settled(page, "identify")
+    # Mulai's visit learns audio mode from the page (voice.js saves it again after the swap).
+    page.wait_for_load_state("networkidle")
     page.reload()
     settled(page, "identify")  # the visit Mulai began is still there, and in audio mode
     expect(page.locator("body")).to_have_attribute("data-audio-mode", "on")
