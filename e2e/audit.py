@@ -197,22 +197,64 @@ OVERFLOW_JS = """() => {
   const clipped = [...document.querySelectorAll('main input:not([type=hidden])')]
     .filter(el => el.getBoundingClientRect().width > 0 && el.scrollWidth > el.clientWidth + 1)
     .map(el => `${el.id || el.name} (${el.scrollWidth} px in ${el.clientWidth})`);
+  // What lies over what: words that run out of their box (a box squeezed under its content),
+  // and boxes in the flow that overlap a sibling (a picture over the advice). Positioned boxes
+  // (the sticky main action's band, overlays) are laid over on purpose and are not counted.
+  const shown = el => { const r = el.getBoundingClientRect(), s = getComputedStyle(el);
+    return r.width > 0 && r.height > 0 && s.visibility !== 'hidden'; };
+  const inFlow = el => getComputedStyle(el).position === 'static' && shown(el);
+  const name = el => (el.dataset.testid || el.dataset.action || el.className || el.tagName)
+    + ` '${el.textContent.trim().slice(0, 30)}'`;
+  const boxes = [...document.querySelectorAll('main *')]
+    .filter(el => getComputedStyle(el).display !== 'contents' && !el.closest('svg, audio, video, dialog'));
+  const spilling = boxes.filter(el => inFlow(el) && getComputedStyle(el).overflowY === 'visible'
+      && getComputedStyle(el).display !== 'inline' && el.scrollHeight > el.clientHeight + 2
+      && [...el.childNodes].some(n => n.nodeType === 3 && n.textContent.trim()))
+    .map(el => `${name(el)} (${el.scrollHeight} px of words in ${el.clientHeight})`);
+  const overlapping = [];
+  // Something to see: words, a picture, a control (an empty box, such as the poll's, is nothing).
+  const seen = el => el.textContent.trim() || el.matches('img, svg, video, canvas, input, button')
+    || el.querySelector('img, svg, video, canvas, input, button');
+  const flowKids = parent => [...parent.children].flatMap(el =>
+    getComputedStyle(el).display === 'contents' ? flowKids(el) : [el])
+    .filter(el => inFlow(el) && seen(el));
+  // A box split over columns (the receipt at 100 %) is each of its pieces, not their union.
+  const pieces = el => [...el.getClientRects()].filter(r => r.width > 0 && r.height > 0);
+  for (const parent of new Set(boxes.map(el => el.parentElement))) {
+    const kids = flowKids(parent), rects = kids.map(pieces);
+    for (let i = 0; i < kids.length; i++) for (let j = i + 1; j < kids.length; j++) {
+      const worst = rects[i].flatMap(a => rects[j].map(b => [
+        Math.min(a.right, b.right) - Math.max(a.left, b.left),
+        Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top)]))
+        .filter(([x, y]) => x > 2 && y > 2)[0];
+      if (worst) overlapping.push(`${name(kids[i])} and ${name(kids[j])} (${Math.round(worst[0])} x ${Math.round(worst[1])} px)`);
+    }
+  }
   return {width: doc.scrollWidth, height: doc.scrollHeight, innerWidth, innerHeight, clipped,
+          spilling, overlapping,
+          content: (s => s ? [s.scrollHeight, s.clientHeight] : null)(document.querySelector('main > .screen')),
           next: inView(first('main [data-action="next"], dialog[open] [data-action]')),
           staff: inView(first('[data-action="call-staff"]'))};
 }"""
 
 
 def overflow(page: Page, text_size: int) -> list[str]:
-    """Nothing ever scrolls sideways; at 100 and 125 % the page does not scroll at all; at 150 %
-    the main action and Call staff stay in view (only the main content may scroll)."""
+    """Nothing ever scrolls sideways; at 100 and 125 % nothing scrolls at all, neither the page
+    nor the content; at 150 % the main action and Call staff stay in view (only the content may
+    scroll). Nothing lies over anything else: no words run out of their box, no box in the flow
+    covers its sibling."""
     size = page.evaluate(OVERFLOW_JS)
     found = []
     if size["width"] > size["innerWidth"]:
         found.append(f"overflow: {size['width']} px wide in a {size['innerWidth']} px window")
     if text_size < 150 and size["height"] > size["innerHeight"]:
         found.append(f"overflow: {size['height']} px tall in a {size['innerHeight']} px window")
+    if text_size < 150 and size["content"] and size["content"][0] > size["content"][1] + 1:
+        found.append(f"overflow: the content scrolls ({size['content'][0]} px in "
+                     f"{size['content'][1]})")
     found += [f"overflow: the field {field} cuts off what is typed" for field in size["clipped"]]
+    found += [f"overlap: the words of {box} run out of it" for box in size["spilling"]]
+    found += [f"overlap: {pair} lie over each other" for pair in size["overlapping"]]
     for what in ("next", "staff"):
         if size[what] is False:
             found.append(f"overflow: the {'main action' if what == 'next' else 'Call staff'} "

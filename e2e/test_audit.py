@@ -400,6 +400,8 @@ FAULTY_PAGE = """<!doctype html><html lang="id"><head><title>Uji</title></head><
 <button data-choice="a" style="width:100px;height:100px">Pilihan A</button>
 <button data-choice="b" style="width:100px;height:100px">Mulai lagi</button>
 <div style="width:4000px">lebar</div>
+<p style="height:20px;font-size:30px">Kata yang keluar dari kotaknya</p>
+<div style="display:grid;grid-template-rows:40px"><div style="grid-row:1;grid-column:1">Di bawah</div><img alt="menutupi" style="grid-row:1;grid-column:1;width:100px;height:100px" src="data:image/gif;base64,R0lGODlhAQABAAAAACw="></div>
 </main></body></html>"""
 
 
@@ -410,7 +412,10 @@ def test_the_checkers_find_what_they_are_for(open_page):
     assert any("H37" in line for line in audit.htmlcs_errors(page, "WCAG2AAA"))  # img alt
     assert any("'Teks pucat'" in line for line in audit.low_contrast(page))
     assert any("'Lanjut'[next] is 40 x 40 px" in line for line in audit.small_targets(page))
-    assert any("wide" in line for line in audit.overflow(page, 100))
+    overflow = audit.overflow(page, 100)
+    assert any("wide" in line for line in overflow)
+    assert any("'Kata yang keluar" in line and "run out" in line for line in overflow), overflow
+    assert any("'Di bawah'" in line and "lie over" in line for line in overflow), overflow
     assert audit.unspoken(page) == ["voice: the screen has no spoken prompt"]
     page.evaluate("""() => { const a = document.createElement('audio');
         a.dataset.voice = 'x'; a.dataset.text = 'Uji. Pilihan A.';

@@ -260,9 +260,12 @@ def spoken(model: ReceiptModel) -> dict:
     }
 
 
-def prompt_part(model: ReceiptModel, screen_state: str) -> str | None:
-    """The receipt prompt's part for a screen state: receipt[/staff], receipt/printed[-staff]..."""
+def prompt_part(model: ReceiptModel, screen_state: str, part: str | None = None) -> str | None:
+    """The receipt prompt's part for a screen state: receipt[/staff], receipt/printed[-staff]...;
+    with `part` (first | more: the receipt as two screens) receipt/printed-first[-staff]..."""
     staff = model.payment_date is None
+    if part:
+        return f"{screen_state}-{part}" + ("-staff" if staff else "")
     if screen_state == "printing":
         return "staff" if staff else None
     return f"{screen_state}-staff" if staff else screen_state

@@ -321,6 +321,24 @@ def test_the_practice_receipt_is_marked_practice_in_its_escpos_bytes_and_picture
     assert png_says(png, "PRACTICE") > 0.95
 
 
+def test_at_larger_text_the_practice_receipt_is_two_screens_like_a_claims(app, demo):
+    receipt = practise_claim(demo)
+    demo.post("/text-size")  # 125 %
+    assert demo.post("/receipt/print").get_json()["state"] == "printed"
+    first = demo.get("/receipt")
+    assert 'data-testid="receipt-first"' in html(first) and 'data-testid="practice-mark"' in html(first)
+    assert re.search(r'data-voice="practice-receipt/printed-first"', html(first))
+    assert "Tekan Lanjut." in html(first) and "Selesai" not in html(first)
+    more = demo.post("/receipt", data={"part": "more"}, follow_redirects=True)
+    assert main_attr(more, "data-practice") == "true"
+    assert 'data-testid="receipt-more"' in html(more) and "Tekan Selesai." in html(more)
+    assert re.search(r'data-voice="practice-receipt/printed-more"', html(more))
+    assert "Untuk klaim sungguhan" in html(more)
+    survey = demo.post("/receipt", follow_redirects=True)
+    assert main_attr(survey, "data-step") == "survey"
+    assert len(practice_receipts(app)) == 1 and receipt is not None
+
+
 def test_a_real_receipts_picture_does_not_say_practice(app, demo):
     """png_says above can fail: a claim's own receipt has no such word."""
     claim_whole(demo, person("age56"))

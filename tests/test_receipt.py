@@ -229,6 +229,69 @@ def test_screen_voice_and_paper_say_the_same_at_both_widths(app, demo, profile, 
     shutil.copy(job.with_suffix(".png"), ARTIFACTS / f"receipt-{profile}mm-{reason}.png")
 
 
+def voice_of(page) -> tuple[str, str]:
+    """The screen's voice: its prompt's name and its words."""
+    text = page.get_data(as_text=True)
+    return (re.search(r'data-voice="([^"]*)"', text).group(1),
+            re.search(r'data-text="([^"]*)"', text).group(1))
+
+
+@pytest.mark.parametrize("size_taps", [1, 2])  # 125 and 150 %
+def test_at_larger_text_the_receipt_is_two_screens_facts_then_what_next(app, demo, size_taps):
+    to_review(demo, "age56", "disability", papers="none")
+    for _ in range(size_taps):
+        demo.post("/text-size")
+    first = submit(demo)
+    print_now(demo)
+    first = demo.get("/receipt")
+    shown = first.get_data(as_text=True)
+    assert 'data-testid="receipt-first"' in shown and 'data-testid="claim-number"' in shown
+    assert "Bawa ke petugas" not in shown and "Selesai" not in shown and "Lanjut" in shown
+    assert 'data-action="back"' not in shown  # the claim is saved: nothing before it
+    name, words = voice_of(first)
+    assert name == "receipt/printed-first-staff"
+    claim = the_claim(app)
+    assert words.startswith("Klaim Anda sudah kami terima. Ambil struk Anda.")
+    assert digits_in_groups(claim.number, (4, 2, 5, 1), "id") in words
+    assert words.endswith("Tekan Lanjut.") and "Bawa ke petugas" not in words
+
+    # Lanjut turns the page (twice, from a double tap: never past the receipt); a reload keeps it.
+    for _ in range(2):
+        more = demo.post("/receipt", data={"part": "more"}, follow_redirects=True)
+        assert main_attr(more, "data-step") == "receipt"
+    more = demo.get("/receipt")
+    shown = more.get_data(as_text=True)
+    assert 'data-testid="receipt-more"' in shown and 'data-testid="claim-number"' not in shown
+    assert "Bawa ke petugas" in shown and "Selesai" in shown and 'data-action="back"' in shown
+    name, words = voice_of(more)
+    assert name == "receipt/printed-more-staff"
+    assert words.startswith("Ambil struk Anda. Petugas akan memeriksa klaim Anda")
+    assert "Bawa ke petugas: KTP elektronik" in words and words.endswith("Tekan Selesai.")
+    assert digits_in_groups(claim.number, (4, 2, 5, 1), "id") not in words
+
+    # Back shows the facts again; Back there stays (the claim is saved).
+    back = demo.post("/back", follow_redirects=True)
+    assert 'data-testid="receipt-first"' in back.get_data(as_text=True)
+    back = demo.post("/back", follow_redirects=True)
+    assert main_attr(back, "data-step") == "receipt"
+    assert 'data-testid="receipt-first"' in back.get_data(as_text=True)
+
+    demo.post("/receipt", data={"part": "more"})
+    done = demo.post("/receipt", follow_redirects=True)
+    assert main_attr(done, "data-step") == "survey"
+    assert len(printed_files(app)) == 1
+
+
+def test_at_100_percent_the_receipt_is_one_screen(app, demo):
+    to_review(demo, "age56", "retirement_age")
+    shown = submit(demo).get_data(as_text=True)
+    assert "receipt-first" not in shown and "receipt-more" not in shown
+    assert 'data-testid="claim-number"' in shown and "Ada pertanyaan?" in shown
+    assert "Selesai" in shown and "Lanjut" not in shown
+    name, words = voice_of(demo.get("/receipt"))
+    assert name == "receipt" and words.endswith("Tekan Selesai.")
+
+
 def test_the_receipt_is_in_the_visits_language(app, demo):
     to_review(demo, "age56", "retirement_age")
     demo.post("/language", data={"language": "en"})

@@ -17,7 +17,7 @@ from kiosk.participant import bp
 from kiosk.participant.claim import identification_step, participant
 from kiosk.participant.journey import advance, go, needs_session, show, skip_when
 from kiosk.participant.receipt import CLAIM_NUMBER_GROUPS
-from kiosk.participant.side import TEXT_SIZES
+from kiosk.participant.side import larger_text
 from kiosk.participant.voice import screen_voice
 from kiosk.voice.spoken import Digits, Rupiah
 
@@ -50,16 +50,11 @@ def _number_locale() -> str:
     return "en" if language == "en" else "id"
 
 
-def balance_apart(row) -> bool:
-    """Whether the balance has a screen of its own because the text is larger than 100 %."""
-    return (row.text_size or TEXT_SIZES[0]) > TEXT_SIZES[0]
-
-
 @skip_when("balance")
 def _no_open_claim(row) -> bool:
     """Without an open claim the balance is shown on the reason screen (at 100 % text)."""
     record = participant(row)
-    return record is not None and not record.open_claims and not balance_apart(row)
+    return record is not None and not record.open_claims and not larger_text(row)
 
 
 @bp.route("/balance", methods=["GET", "POST"])
@@ -74,7 +69,7 @@ def balance():
     if open_claim is None:
         if request.method == "POST":  # the balance's own Lanjut (larger text)
             return advance(row, "balance")
-        if not balance_apart(row):
+        if not larger_text(row):
             return go("reason")
         return show("participant/balance.html", "balance", open_claim=None,
                     voice=screen_voice("balance", values={"amount": Rupiah(record.balance)}),

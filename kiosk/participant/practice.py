@@ -162,8 +162,9 @@ def _print_once(row: KioskSession) -> None:
     db.session.commit()
 
 
-def receipt(row: KioskSession):
-    """The practice receipt's screen (GET), or Selesai (POST): printed once, then the survey."""
+def receipt(row: KioskSession, part: str | None = None):
+    """The practice receipt's screen (GET), or Selesai (POST): printed once, then the survey.
+    `part`: which of its two screens at larger text (kiosk.participant.receipt), or None."""
     if not row.data.get("claim", {}).get("practice"):
         return go("review")
     if request.method == "POST":
@@ -175,8 +176,9 @@ def receipt(row: KioskSession):
     pending = not row.data["claim"].get("print")
     return show("participant/receipt.html", "receipt", state=state, paper=paper, claim=None,
                 **receipts.paper_on_screen(paper), pending=pending, print_words=_print_words(state),
-                mark=receipts.PRACTICE_MARK,
-                voice=screen_voice("practice-receipt", None if state == "printing" else state))
+                mark=receipts.PRACTICE_MARK, receipt_part=part,
+                voice=screen_voice("practice-receipt", "-".join(
+                    word for word in (None if state == "printing" else state, part) if word)))
 
 
 def receipt_print(row: KioskSession):

@@ -5,11 +5,11 @@ from datetime import timedelta
 from flask import g, request
 
 from kiosk.clock import today
-
 from kiosk.participant import bp
-from kiosk.participant.balance import balance_apart, balance_facts
+from kiosk.participant.balance import balance_facts
 from kiosk.participant.claim import identification_step, participant, statuses
 from kiosk.participant.journey import advance, go, needs_session, show
+from kiosk.participant.side import larger_text
 from kiosk.participant.voice import screen_voice
 from kiosk.voice.spoken import Rupiah
 
@@ -40,7 +40,7 @@ def reason():
     horizon = today() + timedelta(days=LATER_HORIZON_DAYS)
     available = [s for s in all_statuses if s.available]
     # At larger text the balance had a screen of its own just before: the reasons alone here.
-    apart = balance_apart(row)
+    apart = larger_text(row)
     return show("participant/reason.html", "reason", available=available, apart=apart,
                 voice=screen_voice("reason", "none" if not available else
                                    "apart" if apart else None,

@@ -4,6 +4,11 @@ The screen appears at once in `printing`; its script (kiosk.js) then asks /recei
 it, which prints the claim's first receipt once however often it is asked, and answers `printed`
 or `printer-error` (a help request `printer` is raised, the claim is safe). Without script a
 button prints it. A reload shows how the print went; it never prints again.
+
+At larger text (125 and 150 %) the receipt's words do not fit one screen: it is two, as the
+balance is. The first shows the claim's number and facts with Lanjut; the second what happens
+next, the papers to bring and where to ask, with Selesai (and Back to the first). Both show how
+the print goes. At 100 % it is one screen, with Selesai.
 """
 from flask import g, jsonify, request
 from flask_babel import gettext as _
@@ -13,11 +18,34 @@ from sqlalchemy.orm.exc import ObjectDeletedError
 from kiosk import receipts, visits
 from kiosk.extensions import db
 from kiosk.participant import bp, practice
-from kiosk.participant.journey import advance, go, needs_session, show
+from kiosk.participant.journey import advance, back_within, go, needs_session, show
+from kiosk.participant.side import larger_text
 from kiosk.participant.voice import cue_voice, screen_voice
 from kiosk.voice.prompts import RECEIPT_PRINTED, RECEIPT_PRINTING
 
 CLAIM_NUMBER_GROUPS = receipts.CLAIM_NUMBER_GROUPS  # where the balance screen looks for them
+MORE = "receipt_more"  # the visit's mark: the second of the receipt's two screens is showing
+PARTS = ("first", "more")
+
+
+def receipt_part(row) -> str | None:
+    """Which of the receipt's two screens shows (larger text), or None: one screen (100 %)."""
+    if not larger_text(row):
+        return None
+    return PARTS[1] if row.data.get(MORE) else PARTS[0]
+
+
+def turn_the_page(row):
+    """Lanjut on the receipt's first screen: the second shows (a POST; a reload keeps it)."""
+    row.data[MORE] = True
+    return go("receipt")
+
+
+@back_within("receipt")
+def _back_to_the_first(row) -> bool:
+    """Back on the receipt's second screen shows the first again; on the first, nothing to undo
+    (the claim is saved)."""
+    return row.data.pop(MORE, None) is not None
 
 
 def _claim(row):
@@ -38,8 +66,12 @@ def _status(job) -> tuple[str, str | None, str]:
 @needs_session
 def receipt():
     row = g.kiosk_session
+    if row.step == "receipt" and request.method == "POST" \
+            and request.form.get("part") == PARTS[1]:
+        return turn_the_page(row)  # a second tap on Lanjut turns it again, never ends it
+    part = receipt_part(row)
     if row.practice:  # a practice claim has no claim row: its receipt is the visit's own
-        return practice.receipt(row)
+        return practice.receipt(row, part)
     claim = _claim(row)
     if claim is None:
         return go("review")
@@ -57,7 +89,8 @@ def receipt():
     state, fault, words = _status(job)
     return show("participant/receipt.html", "receipt", state=state, paper=paper, claim=claim,
                 **receipts.paper_on_screen(paper), pending=job is None, print_words=words,
-                voice=screen_voice("receipt", receipts.prompt_part(model, state),
+                receipt_part=part,
+                voice=screen_voice("receipt", receipts.prompt_part(model, state, part),
                                    fault if state == "printer-error" else None,
                                    receipts.spoken(model)))
 

@@ -22,9 +22,17 @@ from kiosk.participant.journey import (
     show,
     step_url,
 )
+from kiosk.voice import prompts
 
-# Text sizes in per cent of the base size (28 px): each tap on `text-size` takes the next.
-TEXT_SIZES: tuple[int, ...] = (100, 125, 150)
+# Text sizes in per cent of the base size (28 px): each tap on `text-size` takes the next. The
+# voice catalogue (pure) holds them, since the size button's words say each one.
+TEXT_SIZES: tuple[int, ...] = prompts.TEXT_SIZES
+
+
+def larger_text(row) -> bool:
+    """Whether the visit's text is larger than 100 %: the balance and the receipt, whose words
+    do not fit one screen there, are each shown as two (kiosk.participant.balance, .receipt)."""
+    return (row.text_size or TEXT_SIZES[0]) > TEXT_SIZES[0]
 
 
 def screen_look() -> dict:

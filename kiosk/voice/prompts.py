@@ -212,7 +212,10 @@ def _receipt_screens() -> dict[str, Prompt]:
     """The receipt in each printing state, for a claim paid by a date and one staff finish.
 
     `receipt` and `receipt/staff` are the receipt while it prints; then `receipt/printed`,
-    `receipt/printer-error` (after the fault's words), each with `-staff`.
+    `receipt/printer-error` (after the fault's words), each with `-staff`. At larger text the
+    receipt is two screens (kiosk.participant.receipt): `receipt/<state>-first[-staff]`, the
+    claim's facts and Lanjut, then `receipt/<state>-more[-staff]`, what happens next, where to
+    ask, and Selesai; each begins with how the print goes, as each screen shows it.
     """
     screens = {}
     for state, first in _RECEIPT_FIRST.items():
@@ -223,6 +226,12 @@ def _receipt_screens() -> dict[str, Prompt]:
                     else f"receipt/{state}{suffix}")
             screens[name] = _prompt(
                 _RECEIPT_TITLE, *first, *_RECEIPT_FACTS, *middle, *_RECEIPT_END, before=before)
+            # The paid date is a row of the facts; the rest of `middle` is what happens next.
+            paid = middle[:1] if middle is _RECEIPT_PAID else ()
+            screens[f"receipt/{state}-first{suffix}"] = _prompt(
+                _RECEIPT_TITLE, *first, *_RECEIPT_FACTS, *paid, PRESS_NEXT, before=before)
+            screens[f"receipt/{state}-more{suffix}"] = _prompt(
+                *first, *middle[len(paid):], *_RECEIPT_END, before=before)
     return screens
 
 
@@ -509,6 +518,13 @@ SCREENS.update({
                                         _PRESS_DONE),
     "practice-receipt/printer-error": _prompt(_PRACTICE_RECEIPT, _PRACTICE,
                                               PRACTICE_PRINTER_FAULT, _PRESS_DONE),
+    # At larger text the receipt is two screens (kiosk.participant.receipt): Lanjut, then Selesai.
+    **{f"practice-receipt/{state}{part}": _prompt(*((_PRACTICE_RECEIPT,) if part == "first" else ()),
+                                               _PRACTICE, words,
+                                               PRESS_NEXT if part == "first" else _PRESS_DONE)
+       for state, words in (("", RECEIPT_PRINTING), ("printed-", RECEIPT_PRINTED),
+                            ("printer-error-", PRACTICE_PRINTER_FAULT))
+       for part in ("first", "more")},
     "how-it-works": _prompt(N_("Ini contoh cara mengambil uang JHT di kiosk."),
                             N_("Sentuh layar untuk berhenti.")),
     "how-it-works/identify": _prompt(N_("Ketik nomor di kartu BPJS Anda.")),
