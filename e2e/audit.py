@@ -185,18 +185,53 @@ def small_targets(page: Page) -> list[str]:
     return found
 
 
-# --- overflow ----------------------------------------------------------------------------------
+# --- overflow: what fits, what is in view and within reach, what lies over what --------------
+
+# The mounting README assumes: a 27" 16:9 panel in portrait (1080 x 1920 px on 336 x 598 mm,
+# 0.311 mm a pixel) with its bottom edge 670 mm above the floor. A point y px from the top is
+# 670 + (1920 - y) * 0.311 mm high; ADA 308.2.1's 1,220 mm is reached at y = 153.
+PANEL_MM = 27 * 25.4 * 16 / (16 ** 2 + 9 ** 2) ** 0.5  # the long side: 597.7 mm
+BOTTOM_EDGE_MM = 670
+HIGH_REACH_MM = 1220
+REACH_LINE_PX = 1920 - (HIGH_REACH_MM - BOTTOM_EDGE_MM) / (PANEL_MM / 1920)
+MIN_BASE_FONT = 28  # CSS px, portrait at 100 % (KIOSK-UX.md)
 
 OVERFLOW_JS = """() => {
-  const doc = document.scrollingElement;
-  const inView = el => { if (!el) return null; const r = el.getBoundingClientRect();
-    return r.top >= 0 && r.left >= 0 && r.bottom <= innerHeight + 0.5 && r.right <= innerWidth + 0.5; };
-  const first = selector => [...document.querySelectorAll(selector)].find(el => {
-    const r = el.getBoundingClientRect(); return r.width > 0 && r.height > 0; });
+  const doc = document.scrollingElement, screen = document.querySelector('main > .screen');
+  const visible = el => { const r = el.getBoundingClientRect(), s = getComputedStyle(el);
+    return r.width > 0 && r.height > 0 && s.visibility !== 'hidden' && s.display !== 'none'; };
+  // In view: inside the window and, for what is in the content, inside its scrollport; and not
+  // covered (the element itself is what a finger at its centre touches).
+  const inView = el => {
+    const r = el.getBoundingClientRect();
+    let box = {top: 0, left: 0, bottom: innerHeight, right: innerWidth};
+    if (screen && screen.contains(el)) {
+      const p = screen.getBoundingClientRect();
+      box = {top: Math.max(0, p.top), left: Math.max(0, p.left),
+             bottom: Math.min(innerHeight, p.bottom), right: Math.min(innerWidth, p.right)};
+    }
+    const inside = r.top >= box.top - 1 && r.left >= box.left - 1 && r.bottom <= box.bottom + 1
+      && r.right <= box.right + 1;
+    const hit = document.elementFromPoint((r.left + r.right) / 2, (r.top + r.bottom) / 2);
+    return inside && !!hit && (hit === el || el.contains(hit));
+  };
+  // What a hand needs: the screen's main action, Back / Start over, the toolbar (Call staff);
+  // while a dialog is open (the idle warning), its answer.
+  const dialog = document.querySelector('dialog[open]');
+  const controls = dialog ? [...dialog.querySelectorAll('button[data-action]')].filter(visible)
+      .slice(0, 1).map(el => ({what: el.dataset.action, el}))
+    : [...[...document.querySelectorAll('main .button--big')].filter(visible)
+         .map(el => ({what: 'main action ' + (el.dataset.action || el.textContent.trim()), el})),
+       ...[...document.querySelectorAll('main .step-nav button, .toolbar button')].filter(visible)
+         .map(el => ({what: el.dataset.action, el}))];
   // A field too narrow for what is typed in it: the number a person typed is cut off.
   const clipped = [...document.querySelectorAll('main input:not([type=hidden])')]
     .filter(el => el.getBoundingClientRect().width > 0 && el.scrollWidth > el.clientWidth + 1)
     .map(el => `${el.id || el.name} (${el.scrollWidth} px in ${el.clientWidth})`);
+  // A button whose words are wider than itself (a long word that cannot wrap).
+  const spillingButtons = [...document.querySelectorAll('main button, .toolbar button, dialog[open] button')]
+    .filter(visible).filter(el => el.scrollWidth > el.clientWidth + 1)
+    .map(el => `${el.dataset.action || el.textContent.trim()} (${el.scrollWidth} px in ${el.clientWidth})`);
   // What lies over what: words that run out of their box (a box squeezed under its content),
   // and boxes in the flow that overlap a sibling (a picture over the advice). Positioned boxes
   // (the sticky main action's band, overlays) are laid over on purpose and are not counted.
@@ -230,35 +265,61 @@ OVERFLOW_JS = """() => {
       if (worst) overlapping.push(`${name(kids[i])} and ${name(kids[j])} (${Math.round(worst[0])} x ${Math.round(worst[1])} px)`);
     }
   }
-  return {width: doc.scrollWidth, height: doc.scrollHeight, innerWidth, innerHeight, clipped,
-          spilling, overlapping,
-          content: (s => s ? [s.scrollHeight, s.clientHeight] : null)(document.querySelector('main > .screen')),
-          next: inView(first('main [data-action="next"], dialog[open] [data-action]')),
-          staff: inView(first('[data-action="call-staff"]'))};
+  return {page: [doc.scrollWidth, doc.scrollHeight], window: [innerWidth, innerHeight],
+          content: screen ? [screen.scrollWidth, screen.clientWidth, screen.scrollHeight,
+                             screen.clientHeight] : null,
+          clipped, spillingButtons, spilling, overlapping,
+          controls: controls.map(c => ({what: c.what, inView: inView(c.el),
+                                        top: c.el.getBoundingClientRect().top})),
+          // Every button a hand may need, and how high up the highest one is.
+          highest: [...document.querySelectorAll('main button, .toolbar button')].filter(visible)
+            .map(el => ({what: el.dataset.action || el.dataset.choice || el.dataset.key
+                               || el.textContent.trim(), top: el.getBoundingClientRect().top}))
+            .sort((a, b) => a.top - b.top)[0] || null,
+          base: parseFloat(getComputedStyle(document.body).fontSize)};
 }"""
 
 
-def overflow(page: Page, text_size: int) -> list[str]:
+def fit(page: Page) -> dict:
+    """How the screen as it shows now fits (OVERFLOW_JS): what overflow() judges."""
+    return page.evaluate(OVERFLOW_JS)
+
+
+def overflow(page: Page, text_size: int, orientation: str, size: dict | None = None) -> list[str]:
     """Nothing ever scrolls sideways; at 100 and 125 % nothing scrolls at all, neither the page
-    nor the content; at 150 % the main action and Call staff stay in view (only the content may
-    scroll). Nothing lies over anything else: no words run out of their box, no box in the flow
-    covers its sibling."""
-    size = page.evaluate(OVERFLOW_JS)
+    nor the content; at 150 % only the content may. The main action, Back / Start over and the
+    toolbar (Call staff) are in view and uncovered at every size. Nothing lies over anything
+    else: no words run out of their box or their button, no box in the flow covers its sibling,
+    no field cuts off what is typed. In portrait every button is below the reach line (ADA 308:
+    1,220 mm; README, "The screen and where it is mounted"), and at 100 % the body text is at
+    least 28 px. `size`: fit(page), when the caller has it already."""
+    size = size or fit(page)
     found = []
-    if size["width"] > size["innerWidth"]:
-        found.append(f"overflow: {size['width']} px wide in a {size['innerWidth']} px window")
-    if text_size < 150 and size["height"] > size["innerHeight"]:
-        found.append(f"overflow: {size['height']} px tall in a {size['innerHeight']} px window")
-    if text_size < 150 and size["content"] and size["content"][0] > size["content"][1] + 1:
-        found.append(f"overflow: the content scrolls ({size['content'][0]} px in "
-                     f"{size['content'][1]})")
+    (page_width, page_height), (width, height) = size["page"], size["window"]
+    if page_width > width:
+        found.append(f"overflow: the page is {page_width} px wide in a {width} px window")
+    if text_size < 150 and page_height > height:
+        found.append(f"overflow: the page is {page_height} px tall in a {height} px window")
+    if size["content"]:
+        scroll_width, client_width, scroll_height, client_height = size["content"]
+        if scroll_width > client_width + 1:
+            found.append(f"overflow: the content scrolls sideways ({scroll_width} px in "
+                         f"{client_width})")
+        if text_size < 150 and scroll_height > client_height + 1:
+            found.append(f"overflow: the content scrolls ({scroll_height} px in {client_height})")
     found += [f"overflow: the field {field} cuts off what is typed" for field in size["clipped"]]
+    found += [f"overflow: the words of {button} spill out of it"
+              for button in size["spillingButtons"]]
     found += [f"overlap: the words of {box} run out of it" for box in size["spilling"]]
     found += [f"overlap: {pair} lie over each other" for pair in size["overlapping"]]
-    for what in ("next", "staff"):
-        if size[what] is False:
-            found.append(f"overflow: the {'main action' if what == 'next' else 'Call staff'} "
-                         f"button is out of view")
+    found += [f"overflow: {control['what']} is out of view or covered"
+              for control in size["controls"] if not control["inView"]]
+    highest = size["highest"]
+    if orientation == "portrait" and highest and highest["top"] < REACH_LINE_PX:
+        found.append(f"reach: {highest['what']} is at y={highest['top']:.0f}, above the reach "
+                     f"line (y={REACH_LINE_PX:.0f})")
+    if orientation == "portrait" and text_size == 100 and size["base"] < MIN_BASE_FONT:
+        found.append(f"text: the body text is {size['base']} px")
     return found
 
 

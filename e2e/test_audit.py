@@ -101,7 +101,7 @@ def check_participant(page: Page, config: Config, words: dict[str, str]) -> list
     found += audit.htmlcs_errors(page, "WCAG2AAA")
     found += audit.low_contrast(page)
     found += audit.small_targets(page)
-    found += audit.overflow(page, config.text_size)
+    found += audit.overflow(page, config.text_size, config.orientation)
     found += audit.unspoken(page)
     if words:
         found += audit.untranslated(page, words)
@@ -412,7 +412,7 @@ def test_the_checkers_find_what_they_are_for(open_page):
     assert any("H37" in line for line in audit.htmlcs_errors(page, "WCAG2AAA"))  # img alt
     assert any("'Teks pucat'" in line for line in audit.low_contrast(page))
     assert any("'Lanjut'[next] is 40 x 40 px" in line for line in audit.small_targets(page))
-    overflow = audit.overflow(page, 100)
+    overflow = audit.overflow(page, 100, "portrait")
     assert any("wide" in line for line in overflow)
     assert any("'Kata yang keluar" in line and "run out" in line for line in overflow), overflow
     assert any("'Di bawah'" in line and "lie over" in line for line in overflow), overflow
@@ -447,7 +447,7 @@ def test_the_target_check_counts_what_a_finger_can_touch(open_page):
     found = audit.small_targets(page)
     assert "targets 'Atas'[] and 'Bawah'[] are 0 px apart" in found
     assert not [line for line in found if "'Tertutup'" in line and "apart" in line]
-    assert any(line.startswith("overflow: the field nomor") for line in audit.overflow(page, 100))
+    assert any(line.startswith("overflow: the field nomor") for line in audit.overflow(page, 100, "portrait"))
 
 
 # --- the staff console -------------------------------------------------------------------------
