@@ -228,10 +228,24 @@ OVERFLOW_JS = """() => {
   const clipped = [...document.querySelectorAll('main input:not([type=hidden])')]
     .filter(el => el.getBoundingClientRect().width > 0 && el.scrollWidth > el.clientWidth + 1)
     .map(el => `${el.id || el.name} (${el.scrollWidth} px in ${el.clientWidth})`);
-  // A button whose words are wider than itself (a long word that cannot wrap).
-  const spillingButtons = [...document.querySelectorAll('main button, .toolbar button, dialog[open] button')]
-    .filter(visible).filter(el => el.scrollWidth > el.clientWidth + 1)
+  // A button whose words are wider than itself (a long word that cannot wrap), or that breaks a
+  // word over two lines ("Septembe / r": one piece of the word on each line).
+  const buttons = [...document.querySelectorAll('main button, .toolbar button, dialog[open] button')]
+    .filter(visible);
+  const spillingButtons = buttons.filter(el => el.scrollWidth > el.clientWidth + 1)
     .map(el => `${el.dataset.action || el.textContent.trim()} (${el.scrollWidth} px in ${el.clientWidth})`);
+  const brokenWords = [];
+  for (const el of buttons) {
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode())
+      for (const m of n.textContent.matchAll(/[^\\s\\u00ad-]+/g)) {
+        const range = document.createRange();
+        range.setStart(n, m.index); range.setEnd(n, m.index + m[0].length);
+        const tops = new Set([...range.getClientRects()].filter(r => r.width > 0)
+          .map(r => Math.round(r.top)));
+        if (tops.size > 1) brokenWords.push(`'${m[0]}' in ${el.dataset.action || el.dataset.choice || el.textContent.trim()}`);
+      }
+  }
   // What lies over what: words that run out of their box (a box squeezed under its content),
   // and boxes in the flow that overlap a sibling (a picture over the advice). Positioned boxes
   // (the sticky main action's band, overlays) are laid over on purpose and are not counted.
@@ -268,7 +282,7 @@ OVERFLOW_JS = """() => {
   return {page: [doc.scrollWidth, doc.scrollHeight], window: [innerWidth, innerHeight],
           content: screen ? [screen.scrollWidth, screen.clientWidth, screen.scrollHeight,
                              screen.clientHeight] : null,
-          clipped, spillingButtons, spilling, overlapping,
+          clipped, spillingButtons, brokenWords, spilling, overlapping,
           controls: controls.map(c => ({what: c.what, inView: inView(c.el),
                                         top: c.el.getBoundingClientRect().top})),
           // Every button a hand may need, and how high up the highest one is.
@@ -289,7 +303,8 @@ def overflow(page: Page, text_size: int, orientation: str, size: dict | None = N
     """Nothing ever scrolls sideways; at 100 and 125 % nothing scrolls at all, neither the page
     nor the content; at 150 % only the content may. The main action, Back / Start over and the
     toolbar (Call staff) are in view and uncovered at every size. Nothing lies over anything
-    else: no words run out of their box or their button, no box in the flow covers its sibling,
+    else: no words run out of their box or their button, no word in a button is broken over two
+    lines, no box in the flow covers its sibling,
     no field cuts off what is typed. In portrait every button is below the reach line (ADA 308:
     1,220 mm; README, "The screen and where it is mounted"), and at 100 % the body text is at
     least 28 px. `size`: fit(page), when the caller has it already."""
@@ -310,6 +325,8 @@ def overflow(page: Page, text_size: int, orientation: str, size: dict | None = N
     found += [f"overflow: the field {field} cuts off what is typed" for field in size["clipped"]]
     found += [f"overflow: the words of {button} spill out of it"
               for button in size["spillingButtons"]]
+    found += [f"overflow: the word {word} is broken over two lines"
+              for word in size["brokenWords"]]
     found += [f"overlap: the words of {box} run out of it" for box in size["spilling"]]
     found += [f"overlap: {pair} lie over each other" for pair in size["overlapping"]]
     found += [f"overflow: {control['what']} is out of view or covered"

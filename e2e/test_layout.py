@@ -44,10 +44,11 @@ def in_each_language(page: Page, name: str) -> Iterator[str]:
             yield f"{name} ({language})"
 
 
-def journey(page: Page) -> Iterator[str]:
+def journey(page: Page, text_size: int) -> Iterator[str]:
     """One claim, every state on the way (typing errors, wrong pairs, Start over's question,
-    the selfie's camera, Settings), the text-heavy screens in every language; then Call staff.
-    Yields each screen's name while it shows."""
+    the selfie's camera, Settings), the text-heavy screens in every language; then Call staff;
+    then the claim status look-up with its camera and a typing error. Yields each screen's name
+    while it shows."""
     person = PEOPLE_BY_KEY["age56"]
     yield "welcome"
     tap_and_wait(page, action(page, "next"), "identify")
@@ -156,6 +157,15 @@ def journey(page: Page) -> Iterator[str]:
     yield "survey"
     tap_and_wait(page, toolbar(page, "call-staff"), "staff-coming")
     yield "staff-coming"
+    # The look-up begins a visit of its own, in the plain look: the text size is set again.
+    welcome(page)
+    tap_and_wait(page, action(page, "check-status"), "status", "number")
+    set_text_size(page, text_size)
+    yield "status-number"
+    enter_digits(page, "123")
+    tap_and_wait(page, action(page, "next"), "status", "error")
+    yield "status-number-error"
+    yield from in_each_language(page, "status-number-error")
 
 
 @pytest.mark.parametrize("text_size", [125, 150])
@@ -170,7 +180,7 @@ def test_every_screen_fits_and_what_a_hand_needs_stays_in_view_and_within_reach(
     problems: list[str] = []
     seen: list[str] = []
     scrolling: list[str] = []  # where the content scrolls, as it may at 150 % (reported)
-    for name in journey(page):
+    for name in journey(page, text_size):
         seen.append(name)
         where = f"{name} at {text_size} %"
         if name == "settings":

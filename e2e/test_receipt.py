@@ -24,6 +24,7 @@ from e2e.journey import (
     enter_digits,
     main,
     mark_stale,
+    set_text_size,
     settled,
     tap_and_wait,
     welcome,
@@ -183,4 +184,31 @@ def test_the_status_by_the_receipts_qr_shown_to_the_camera(camera_page, db, live
     expect(page.get_by_test_id("claim-number")).to_have_text(
         " ".join([number[:4], number[4:6], number[6:11], number[11]]))
     snap(page, "status-by-qr")
+
+
+def test_at_larger_text_a_typing_error_hides_the_qr_preview_and_the_camera_still_reads(
+        camera_page):
+    """Portrait at 125 %: the preview with its advice beside it; after a typing error both hide
+    (the field and the keys need the room) and the camera goes on reading frames from the hidden
+    video, so a code held up is still found."""
+    frames = [np.full((480, 640, 3), facekit.BACKGROUND, np.uint8)] * 30  # a lobby wall
+    page = camera_page(frames)
+    welcome(page)
+    tap_and_wait(page, action(page, "check-status"), "status", "number")
+    set_text_size(page, 125)
+    aim = page.locator("main .qr-aim")
+    expect(aim).to_be_visible()
+    preview, advice = (page.locator("main .camera--qr").bounding_box(),
+                       page.get_by_test_id("advice").bounding_box())
+    assert advice["x"] >= preview["x"] + preview["width"]  # side by side
+    enter_digits(page, "123")
+    tap_and_wait(page, action(page, "next"), "status", "error")
+    expect(aim).to_be_hidden()
+    expect(page.locator("main #number")).to_be_in_viewport()
+    sent: list[str] = []
+    page.on("request", lambda request: sent.append(request.url)
+            if request.url.endswith("/status/frame") else None)
+    page.wait_for_timeout(3000)
+    assert len(sent) >= 2, sent
+    expect(aim).to_be_hidden()  # the frames' answers leave it hidden
 
