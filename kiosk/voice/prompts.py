@@ -507,6 +507,8 @@ PRACTICE_PRINTER_FAULT = N_("Struk latihan tidak tercetak. Tidak apa-apa, ini ha
 _PRACTICE = N_("Ini latihan. Tidak ada yang dikirim.")
 _PRACTICE_RECEIPT = N_("Struk latihan")
 _PRESS_DONE = N_("Tekan Selesai.")
+_PRACTICE_PRINTS = (("", RECEIPT_PRINTING), ("printed-", RECEIPT_PRINTED),
+                    ("printer-error-", PRACTICE_PRINTER_FAULT))
 SCREENS.update({
     "practice/identify": _prompt(_PRACTICE, N_("Nomor latihan Anda %(number)s."), _TYPE_NUMBER,
                                  PRESS_NEXT_WHEN_DONE),
@@ -519,12 +521,10 @@ SCREENS.update({
     "practice-receipt/printer-error": _prompt(_PRACTICE_RECEIPT, _PRACTICE,
                                               PRACTICE_PRINTER_FAULT, _PRESS_DONE),
     # At larger text the receipt is two screens (kiosk.participant.receipt): Lanjut, then Selesai.
-    **{f"practice-receipt/{state}{part}": _prompt(*((_PRACTICE_RECEIPT,) if part == "first" else ()),
-                                               _PRACTICE, words,
-                                               PRESS_NEXT if part == "first" else _PRESS_DONE)
-       for state, words in (("", RECEIPT_PRINTING), ("printed-", RECEIPT_PRINTED),
-                            ("printer-error-", PRACTICE_PRINTER_FAULT))
-       for part in ("first", "more")},
+    **{f"practice-receipt/{state}first": _prompt(_PRACTICE_RECEIPT, _PRACTICE, words, PRESS_NEXT)
+       for state, words in _PRACTICE_PRINTS},
+    **{f"practice-receipt/{state}more": _prompt(_PRACTICE, words, _PRESS_DONE)
+       for state, words in _PRACTICE_PRINTS},
     "how-it-works": _prompt(N_("Ini contoh cara mengambil uang JHT di kiosk."),
                             N_("Sentuh layar untuk berhenti.")),
     "how-it-works/identify": _prompt(N_("Ketik nomor di kartu BPJS Anda.")),
