@@ -282,7 +282,7 @@ def side_screens(page: Page, db, printer: Path, settings: Callable[[Page], None]
 
 # The demonstration's screens, in order, as they appear; the number screen twice (as it shows,
 # and with the digit typed wrong, the finger on it and the words saying so).
-DEMO_SCREENS = ["demo-how-it-works", "demo-identify", "demo-identify-mistake",
+DEMO_SCREENS = ["demo-how-it-works", "demo-identify-mistake", "demo-identify",
                 "demo-birth-date-day", "demo-birth-date-month", "demo-birth-date-year",
                 "demo-selfie-intro", "demo-reason", "demo-amount", "demo-review"]
 DEMO_SPEED = 4  # ?speed=N: its pauses and words take 1/N of their time (test_demo.py)
@@ -315,13 +315,15 @@ def demonstration_screens(page: Page, settings: Callable[[Page], None]) -> Itera
             if shown[0] == "welcome":
                 break
             name = "demo-" + "-".join(part for part in shown if part)
-            seen.append(name)
-            yield Screen(name, shown[0], shown[1])
-            if shown[0] == "identify":  # the digit typed wrong, shown and said
+            if shown[0] == "identify":
+                # The digit typed wrong, shown and said for a moment only (its typing goes on while
+                # a screen is checked): photographed first, then the screen as it ends.
                 expect(page.get_by_test_id("demo-controls")).to_have_attribute(
                     "data-demo-moment", "mistake", timeout=30_000)
                 seen.append("demo-identify-mistake")
                 yield Screen("demo-identify-mistake", "identify", None)
+            seen.append(name)
+            yield Screen(name, shown[0], shown[1])
             mark_stale(page)
             page.wait_for_function(NEXT_SCREEN_JS, timeout=60_000)
     finally:
